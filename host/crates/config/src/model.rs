@@ -1,0 +1,223 @@
+use crate::ConfigError;
+use hookwarden_event::{ActionKind, Decision, HookEvent};
+use hookwarden_pin::Sha256Digest;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The `[hookwarden]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HookwardenConfig {
+    /// The verdict for an event when a rule cannot decide (missing or
+    /// tampered module, trap, fuel, memory, deadline) or the payload or
+    /// configuration cannot be read.
+    #[serde(default = "default_fail_mode")]
+    pub fail_mode: Decision,
+    /// What "ask" becomes where the agent cannot ask (Codex `PreToolUse`).
+    #[serde(default)]
+    pub ask_fallback: AskFallback,
+    #[serde(default)]
+    pub limits: LimitsConfig,
+    /// Run the built-in rule pack as well as `rules`. Default: only when
+    /// `rules` is empty.
+    #[serde(default)]
+    pub builtin_rules: Option<bool>,
+    #[serde(default)]
+    pub rules: Vec<RuleEntry>,
+}
+
+fn default_fail_mode() -> Decision {
+    Decision::Deny
+}
+
+impl Default for HookwardenConfig {
+    fn default() -> Self {
+        HookwardenConfig {
+            fail_mode: default_fail_mode(),
+            ask_fallback: AskFallback::default(),
+            limits: LimitsConfig::default(),
+            builtin_rules: None,
+            rules: Vec::new(),
+        }
+    }
+}
+
+impl HookwardenConfig {
+    /// Whether the built-in pack runs.
+    pub fn runs_builtin_rules(&self) -> bool {
+        self.builtin_rules.unwrap_or(self.rules.is_empty())
+    }
+
+    pub(crate) fn validate(&self, path: &Path) -> Result<(), ConfigError> {
+        let mut seen = std::collections::HashSet::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            let fail = |msg: String| Err(ConfigError::rule(path, i, &rule.id, msg));
+            if rule.id.is_empty()
+                || !rule
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+            {
+                return fail("`id` must be lowercase letters, digits, `-` or `_`".into());
+            }
+            if !seen.insert(rule.id.as_str()) {
+                return fail(format!("rule id `{}` is used twice", rule.id));
+            }
+            if rule.sha256.is_none() && matches!(rule.module, ModuleRef::File(_)) {
+                return fail(format!(
+                    "module {} has no `sha256` pin; unpinned modules never run \
+                     (print one with `hookwarden pin {}`)",
+                    rule.module, rule.module
+                ));
+            }
+            if let ModuleRef::Builtin(name) = &rule.module
+                && name.is_empty()
+            {
+                return fail("`module = \"builtin:\"` needs a rule name".into());
+            }
+            if rule.memory_mib == Some(0) || rule.fuel == Some(0) || rule.timeout_ms == Some(0) {
+                return fail("limits must be greater than zero".into());
+            }
+        }
+        let l = &self.limits;
+        if l.fuel == 0 || l.memory_mib == 0 || l.rule_timeout_ms == 0 || l.call_timeout_ms == 0 {
+            return Err(ConfigError::Invalid {
+                path: path.to_owned(),
+                line: None,
+                column: None,
+                key: Some("hookwarden.limits".into()),
+                message: "limits must be greater than zero".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// What a verdict of "ask" becomes where the agent has no way to ask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AskFallback {
+    /// Block, saying that approval is required (never fail open).
+    #[default]
+    Deny,
+    /// Let the call through to the agent's own approval flow.
+    Allow,
+}
+
+/// `[hookwarden.limits]`: defaults for every rule and the whole call.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    pub fuel: u64,
+    pub memory_mib: u64,
+    pub rule_timeout_ms: u64,
+    /// The whole hook call, from reading stdin to answering. Past it the
+    /// call answers with the fail-mode verdict, whatever is still running.
+    pub call_timeout_ms: u64,
+    /// Bytes of a rule's stdout/stderr kept for the log.
+    pub output_kib: u64,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            fuel: 500_000_000,
+            memory_mib: 64,
+            rule_timeout_ms: 1_000,
+            call_timeout_ms: 5_000,
+            output_kib: 16,
+        }
+    }
+}
+
+/// One `[[hookwarden.rules]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleEntry {
+    pub id: String,
+    pub module: ModuleRef,
+    #[serde(default)]
+    pub sha256: Option<Sha256Digest>,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Hook events to run on; default: what the rule's metadata says.
+    #[serde(default)]
+    pub events: Option<Vec<HookEvent>>,
+    /// Action kinds to run on; default: what the rule's metadata says.
+    #[serde(default)]
+    pub actions: Option<Vec<ActionKind>>,
+    #[serde(default)]
+    pub fail_mode: Option<Decision>,
+    #[serde(default)]
+    pub fuel: Option<u64>,
+    #[serde(default)]
+    pub memory_mib: Option<u64>,
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
+    /// Handed to the rule, converted to JSON.
+    #[serde(default)]
+    pub config: toml::Table,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl RuleEntry {
+    /// The rule's config as the JSON text the WIT `evaluate` takes.
+    pub fn config_json(&self) -> String {
+        serde_json::to_string(&self.config).unwrap_or_else(|_| "{}".into())
+    }
+}
+
+/// Where a rule's module is: a file, or a module of the built-in pack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModuleRef {
+    File(PathBuf),
+    /// `builtin:<name>`: embedded in the hookwarden binary.
+    Builtin(String),
+}
+
+impl ModuleRef {
+    pub(crate) fn resolve_relative_to(&mut self, base: &Path) {
+        if let ModuleRef::File(p) = self
+            && p.is_relative()
+        {
+            *p = base.join(&*p);
+        }
+    }
+}
+
+impl std::fmt::Display for ModuleRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ModuleRef::File(p) => write!(f, "{}", p.display()),
+            ModuleRef::Builtin(n) => write!(f, "builtin:{n}"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModuleRef {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if s.is_empty() {
+            return Err(serde::de::Error::custom("`module` is empty"));
+        }
+        Ok(match s.strip_prefix("builtin:") {
+            Some(name) => ModuleRef::Builtin(name.to_owned()),
+            None => ModuleRef::File(PathBuf::from(s)),
+        })
+    }
+}
+
+impl crate::ConfigSource {
+    pub fn describe(&self) -> String {
+        match self {
+            crate::ConfigSource::File(p) => p.display().to_string(),
+            crate::ConfigSource::BuiltinDefault { looked_at } => {
+                format!("built-in defaults (no [hookwarden] in {})", looked_at.display())
+            }
+        }
+    }
+}
+

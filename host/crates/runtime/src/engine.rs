@@ -1,0 +1,293 @@
+//! The wasmtime engine, loading (pin check, capability check, compile) and
+//! evaluating rules under limits.
+
+use crate::sandbox::SandboxState;
+use crate::{Limits, RuleError, Sha256Digest, capabilities, convert};
+use hookwarden_event::{ActionKind, Event, HookEvent, Verdict};
+use std::borrow::Cow;
+use std::path::Path;
+use std::sync::Once;
+use std::time::Duration;
+use tracing::{debug, debug_span, warn};
+use wasmtime::component::{Component, Linker};
+use wasmtime::{Config, Engine, Store, Trap};
+
+pub(crate) mod wit {
+    wasmtime::component::bindgen!({
+        path: "../../../wit",
+        world: "rule-component",
+    });
+}
+
+use wit::RuleComponentPre;
+
+/// How often the deadline clock ticks. Deadlines are rounded up to it.
+const EPOCH_TICK: Duration = Duration::from_millis(1);
+
+/// A rule module's bytes and a label for messages (its path, or `builtin:<id>`).
+#[derive(Debug, Clone)]
+pub struct ModuleSource {
+    pub label: String,
+    pub bytes: Cow<'static, [u8]>,
+}
+
+impl ModuleSource {
+    pub fn from_file(path: impl AsRef<Path>) -> Result<ModuleSource, RuleError> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|source| RuleError::ModuleUnreadable {
+            path: path.to_owned(),
+            source,
+        })?;
+        Ok(ModuleSource {
+            label: path.display().to_string(),
+            bytes: Cow::Owned(bytes),
+        })
+    }
+
+    pub fn from_static(label: impl Into<String>, bytes: &'static [u8]) -> ModuleSource {
+        ModuleSource {
+            label: label.into(),
+            bytes: Cow::Borrowed(bytes),
+        }
+    }
+
+    pub fn digest(&self) -> Sha256Digest {
+        Sha256Digest::of(&self.bytes)
+    }
+}
+
+/// A rule that passed its pin and capability checks and is ready to
+/// instantiate.
+pub struct LoadedRule {
+    label: String,
+    digest: Sha256Digest,
+    pre: RuleComponentPre<SandboxState>,
+}
+
+impl LoadedRule {
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    pub fn digest(&self) -> Sha256Digest {
+        self.digest
+    }
+}
+
+/// What a rule says about itself (`describe` in the WIT).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleMetadata {
+    pub id: String,
+    pub version: String,
+    pub description: String,
+    pub events: Vec<HookEvent>,
+    pub actions: Vec<ActionKind>,
+}
+
+/// Compiles and runs rule components. One per process; cheap to create.
+pub struct Runtime {
+    engine: Engine,
+    linker: Linker<SandboxState>,
+    ticker: Once,
+}
+
+impl Runtime {
+    pub fn new() -> anyhow::Result<Runtime> {
+        let engine = Engine::new(&Self::config())?;
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+        Ok(Runtime {
+            engine,
+            linker,
+            ticker: Once::new(),
+        })
+    }
+
+    /// The engine configuration. Every setting here is part of what a
+    /// precompiled artifact must match.
+    fn config() -> Config {
+        let mut config = Config::new();
+        config
+            .wasm_component_model(true)
+            .consume_fuel(true)
+            .epoch_interruption(true)
+            .cranelift_opt_level(wasmtime::OptLevel::Speed);
+        config
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Check `source` against its pin, compile it and check its imports.
+    /// Nothing of the module runs here.
+    pub fn load(
+        &self,
+        source: &ModuleSource,
+        pin: Option<&Sha256Digest>,
+    ) -> Result<LoadedRule, RuleError> {
+        let _span = debug_span!("load", module = %source.label).entered();
+        let digest = {
+            let _span = debug_span!("pin_check").entered();
+            source.digest()
+        };
+        if let Some(expected) = pin
+            && *expected != digest
+        {
+            return Err(RuleError::DigestMismatch {
+                module: source.label.clone(),
+                expected: *expected,
+                actual: digest,
+            });
+        }
+        let component = {
+            let _span = debug_span!("compile").entered();
+            Component::new(&self.engine, &source.bytes).map_err(|e| RuleError::Invalid {
+                module: source.label.clone(),
+                message: format!("{e:#}"),
+            })?
+        };
+        self.prepare(source.label.clone(), digest, component)
+    }
+
+    fn prepare(
+        &self,
+        label: String,
+        digest: Sha256Digest,
+        component: Component,
+    ) -> Result<LoadedRule, RuleError> {
+        let ty = component.component_type();
+        let imports: Vec<&str> = ty.imports(&self.engine).map(|(name, _)| name).collect();
+        if let Some(import) = capabilities::forbidden_import(imports.iter().copied()) {
+            return Err(RuleError::ForbiddenImport {
+                module: label,
+                import: import.to_owned(),
+            });
+        }
+        let invalid = |e: wasmtime::Error| RuleError::Invalid {
+            module: label.clone(),
+            message: format!("{e:#}"),
+        };
+        let pre = self.linker.instantiate_pre(&component).map_err(invalid)?;
+        let pre = RuleComponentPre::new(pre).map_err(invalid)?;
+        Ok(LoadedRule { label, digest, pre })
+    }
+
+    /// Ask a rule to describe itself.
+    pub fn describe(&self, rule: &LoadedRule, limits: &Limits) -> Result<RuleMetadata, RuleError> {
+        let m = self.call(rule, limits, |instance, store| {
+            instance.hookwarden_rule_rule().call_describe(store)
+        })?;
+        Ok(RuleMetadata {
+            id: m.id,
+            version: m.version,
+            description: m.description,
+            events: m.events.into_iter().map(convert::hook_event_back).collect(),
+            actions: m.actions.into_iter().map(convert::action_kind_back).collect(),
+        })
+    }
+
+    /// Evaluate `event` with a fresh instance of `rule`, under `limits`.
+    pub fn evaluate(
+        &self,
+        rule: &LoadedRule,
+        event: &Event,
+        config_json: &str,
+        limits: &Limits,
+    ) -> Result<Verdict, RuleError> {
+        let wit_event = convert::event(event);
+        let result = self.call(rule, limits, |instance, store| {
+            let _span = debug_span!("evaluate").entered();
+            instance
+                .hookwarden_rule_rule()
+                .call_evaluate(store, &wit_event, config_json)
+        })?;
+        match result {
+            Ok(verdict) => Ok(convert::verdict(verdict)),
+            Err(message) => Err(RuleError::Failed { message }),
+        }
+    }
+
+    /// Instantiate `rule` in a fresh, limited store and run `f` in it.
+    fn call<R>(
+        &self,
+        rule: &LoadedRule,
+        limits: &Limits,
+        f: impl FnOnce(&wit::RuleComponent, &mut Store<SandboxState>) -> wasmtime::Result<R>,
+    ) -> Result<R, RuleError> {
+        self.start_ticker();
+        let mut store = Store::new(
+            &self.engine,
+            SandboxState::new(limits.memory_bytes, limits.output_bytes),
+        );
+        store.limiter(|s| &mut s.limiter);
+        store
+            .set_fuel(limits.fuel)
+            .expect("fuel is enabled in the engine config");
+        let ticks = limits.deadline.as_micros().div_ceil(EPOCH_TICK.as_micros()).max(1);
+        store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX));
+        store.epoch_deadline_trap();
+
+        let result = {
+            let _span = debug_span!("instantiate").entered();
+            rule.pre.instantiate(&mut store)
+        }
+        .and_then(|instance| f(&instance, &mut store));
+        log_output(rule, &store);
+        result.map_err(|e| classify(e, &store, limits))
+    }
+
+    /// Deadlines are enforced by wasmtime's epoch interruption: a thread
+    /// advances the engine's epoch every tick and a store traps once its
+    /// evaluation has run past its deadline in ticks.
+    fn start_ticker(&self) {
+        self.ticker.call_once(|| {
+            let engine = self.engine.weak();
+            let spawned = std::thread::Builder::new()
+                .name("hookwarden-deadline".into())
+                .spawn(move || {
+                    while let Some(engine) = engine.upgrade() {
+                        engine.increment_epoch();
+                        drop(engine);
+                        std::thread::sleep(EPOCH_TICK);
+                    }
+                });
+            if let Err(e) = spawned {
+                // Without the ticker no rule can time out on its own; the
+                // whole-call deadline in the host still bounds the hook.
+                warn!("cannot start the deadline thread: {e}");
+            }
+        });
+    }
+}
+
+fn log_output(rule: &LoadedRule, store: &Store<SandboxState>) {
+    let state = store.data();
+    for (stream, out) in [("stdout", &state.stdout), ("stderr", &state.stderr)] {
+        let text = out.text();
+        if !text.is_empty() {
+            debug!(rule = %rule.label, stream, output = %text, "rule output");
+        }
+    }
+}
+
+/// Turn a wasmtime error into the limit or fault that caused it.
+fn classify(err: wasmtime::Error, store: &Store<SandboxState>, limits: &Limits) -> RuleError {
+    match err.downcast_ref::<Trap>() {
+        Some(Trap::OutOfFuel) => return RuleError::OutOfFuel { fuel: limits.fuel },
+        Some(Trap::Interrupt) => {
+            return RuleError::Deadline {
+                deadline: limits.deadline,
+            };
+        }
+        _ => {}
+    }
+    if store.data().limiter.refused {
+        return RuleError::MemoryLimit {
+            limit_bytes: limits.memory_bytes,
+        };
+    }
+    RuleError::Trap {
+        message: format!("{err:#}"),
+    }
+}
