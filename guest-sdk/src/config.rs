@@ -64,7 +64,10 @@ mod tests {
         assert!(Config::parse("").unwrap().is_empty());
         assert!(Config::parse("{}").unwrap().is_empty());
         let c = Config::parse(r#"{"branches":["main"],"n":3}"#).unwrap();
-        assert_eq!(c.get::<Vec<String>>("branches").unwrap().unwrap(), vec!["main"]);
+        assert_eq!(
+            c.get::<Vec<String>>("branches").unwrap().unwrap(),
+            vec!["main"]
+        );
         assert_eq!(c.get_or("missing", 7u32).unwrap(), 7);
         assert!(c.get::<String>("n").unwrap_err().contains("config key `n`"));
     }

@@ -48,12 +48,12 @@ pub mod shell;
 pub mod testing;
 mod verdict;
 
-pub use bindings::hookwarden::rule::types::{
-    ActionKind, Agent, Decision, Event, Fact, FileEdit, FileWrite, Finding, GrantedFile,
-    HookEvent, McpCall, Metadata, Patch, PatchFile, PatchOperation, PathFact, ShellCommand,
-    ShellDialect, Verdict, WebFetch,
-};
 pub use bindings::hookwarden::rule::types::Action;
+pub use bindings::hookwarden::rule::types::{
+    ActionKind, Agent, Decision, Event, Fact, FileEdit, FileWrite, Finding, GrantedFile, HookEvent,
+    McpCall, Metadata, Patch, PatchFile, PatchOperation, PathFact, ShellCommand, ShellDialect,
+    Verdict, WebFetch,
+};
 pub use config::Config;
 
 /// A hookwarden rule.

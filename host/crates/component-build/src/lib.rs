@@ -46,12 +46,12 @@ pub fn build(
         .map_err(|e| format!("cannot run cargo to build rule components: {e}"))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let hint = if stderr.contains("wasm32-wasip2") && stderr.contains("target may not be installed")
-        {
-            "\nhint: install the target with `rustup target add wasm32-wasip2`"
-        } else {
-            ""
-        };
+        let hint =
+            if stderr.contains("wasm32-wasip2") && stderr.contains("target may not be installed") {
+                "\nhint: install the target with `rustup target add wasm32-wasip2`"
+            } else {
+                ""
+            };
         return Err(format!(
             "building rule components {packages:?} failed ({}):\n{stderr}{hint}",
             output.status
@@ -75,7 +75,13 @@ pub fn build(
 pub fn workspace_target_dir(workspace_root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .map(|p| if p.is_relative() { workspace_root.join(p) } else { p })
+        .map(|p| {
+            if p.is_relative() {
+                workspace_root.join(p)
+            } else {
+                p
+            }
+        })
         .unwrap_or_else(|| workspace_root.join("target"))
 }
 
@@ -93,7 +99,11 @@ pub fn build_for_tests(packages: &[&str]) -> Vec<PathBuf> {
     static BUILT: Mutex<Option<HashMap<String, PathBuf>>> = Mutex::new(None);
     let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
     let built = built.get_or_insert_with(HashMap::new);
-    let missing: Vec<&str> = packages.iter().copied().filter(|p| !built.contains_key(*p)).collect();
+    let missing: Vec<&str> = packages
+        .iter()
+        .copied()
+        .filter(|p| !built.contains_key(*p))
+        .collect();
     if !missing.is_empty() {
         let root = this_workspace();
         let target = workspace_target_dir(&root).join("components");

@@ -215,9 +215,11 @@ impl crate::ConfigSource {
         match self {
             crate::ConfigSource::File(p) => p.display().to_string(),
             crate::ConfigSource::BuiltinDefault { looked_at } => {
-                format!("built-in defaults (no [hookwarden] in {})", looked_at.display())
+                format!(
+                    "built-in defaults (no [hookwarden] in {})",
+                    looked_at.display()
+                )
             }
         }
     }
 }
-

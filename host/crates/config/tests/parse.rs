@@ -56,13 +56,20 @@ module = "builtin:destructive-commands"
     assert_eq!(r.events.as_deref(), Some(&[HookEvent::PreToolUse][..]));
     assert_eq!(r.actions.as_deref(), Some(&[ActionKind::Shell][..]));
     assert_eq!(r.config_json(), r#"{"protected_branches":["main"]}"#);
-    assert_eq!(c.rules[1].module, ModuleRef::Builtin("destructive-commands".into()));
+    assert_eq!(
+        c.rules[1].module,
+        ModuleRef::Builtin("destructive-commands".into())
+    );
     assert!(!c.runs_builtin_rules());
 }
 
 #[test]
 fn file_without_hookwarden_table_means_defaults() {
-    assert!(parse("[features]\nhooks = true\n", path()).unwrap().is_none());
+    assert!(
+        parse("[features]\nhooks = true\n", path())
+            .unwrap()
+            .is_none()
+    );
 }
 
 fn invalid(text: &str) -> String {
@@ -74,7 +81,10 @@ fn invalid(text: &str) -> String {
 #[test]
 fn unknown_key_names_file_line_and_key() {
     let msg = invalid("[hookwarden]\nfail_mode = \"deny\"\n[hookwarden.limits]\nfule = 5\n");
-    assert!(msg.starts_with("/etc/codex/requirements.toml:4:1: "), "{msg}");
+    assert!(
+        msg.starts_with("/etc/codex/requirements.toml:4:1: "),
+        "{msg}"
+    );
     assert!(msg.contains("unknown field `fule`"), "{msg}");
     assert!(msg.contains("key `hookwarden.limits"), "{msg}");
 }
@@ -108,7 +118,8 @@ fn unpinned_module_is_refused() {
 
 #[test]
 fn duplicate_ids_and_zero_limits_are_refused() {
-    let rule = format!("[[hookwarden.rules]]\nid = \"x\"\nmodule = \"a.wasm\"\nsha256 = \"{PIN}\"\n");
+    let rule =
+        format!("[[hookwarden.rules]]\nid = \"x\"\nmodule = \"a.wasm\"\nsha256 = \"{PIN}\"\n");
     assert!(invalid(&format!("[hookwarden]\n{rule}{rule}")).contains("used twice"));
     assert!(invalid("[hookwarden.limits]\nfuel = 0\n").contains("greater than zero"));
 }

@@ -91,12 +91,24 @@ mod tests {
         );
         assert_eq!(d.to_string().parse::<Sha256Digest>().unwrap(), d);
         assert_eq!(format!("sha256:{d}").parse::<Sha256Digest>().unwrap(), d);
-        assert_eq!(d.to_string().to_uppercase().parse::<Sha256Digest>().unwrap(), d);
+        assert_eq!(
+            d.to_string()
+                .to_uppercase()
+                .parse::<Sha256Digest>()
+                .unwrap(),
+            d
+        );
     }
 
     #[test]
     fn bad_digests_are_rejected_with_a_reason() {
-        assert!("abc".parse::<Sha256Digest>().unwrap_err().to_string().contains("got 3"));
+        assert!(
+            "abc"
+                .parse::<Sha256Digest>()
+                .unwrap_err()
+                .to_string()
+                .contains("got 3")
+        );
         let bad = "zz".repeat(32);
         assert!(bad.parse::<Sha256Digest>().is_err());
     }

@@ -183,7 +183,11 @@ impl Runtime {
             version: m.version,
             description: m.description,
             events: m.events.into_iter().map(convert::hook_event_back).collect(),
-            actions: m.actions.into_iter().map(convert::action_kind_back).collect(),
+            actions: m
+                .actions
+                .into_iter()
+                .map(convert::action_kind_back)
+                .collect(),
         })
     }
 
@@ -224,7 +228,11 @@ impl Runtime {
         store
             .set_fuel(limits.fuel)
             .expect("fuel is enabled in the engine config");
-        let ticks = limits.deadline.as_micros().div_ceil(EPOCH_TICK.as_micros()).max(1);
+        let ticks = limits
+            .deadline
+            .as_micros()
+            .div_ceil(EPOCH_TICK.as_micros())
+            .max(1);
         store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX));
         store.epoch_deadline_trap();
 

@@ -31,7 +31,7 @@ mod error;
 mod limits;
 pub mod sandbox;
 
-pub use hookwarden_pin::{DigestParseError, Sha256Digest};
-pub use engine::{LoadedRule, ModuleSource, Runtime, RuleMetadata};
+pub use engine::{LoadedRule, ModuleSource, RuleMetadata, Runtime};
 pub use error::RuleError;
+pub use hookwarden_pin::{DigestParseError, Sha256Digest};
 pub use limits::Limits;

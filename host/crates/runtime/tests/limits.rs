@@ -30,7 +30,10 @@ fn scripted(runtime: &Runtime) -> LoadedRule {
     runtime.load(&source, Some(&source.digest())).unwrap()
 }
 
-fn run(config: serde_json::Value, limits: Limits) -> (Result<hookwarden_event::Verdict, RuleError>, Duration) {
+fn run(
+    config: serde_json::Value,
+    limits: Limits,
+) -> (Result<hookwarden_event::Verdict, RuleError>, Duration) {
     let runtime = Runtime::new().unwrap();
     let rule = scripted(&runtime);
     let started = Instant::now();
@@ -62,9 +65,15 @@ fn describe_reads_metadata() {
 
 #[test]
 fn endless_loop_runs_out_of_fuel() {
-    let limits = Limits { fuel: 20_000_000, ..Limits::default() };
+    let limits = Limits {
+        fuel: 20_000_000,
+        ..Limits::default()
+    };
     let (r, elapsed) = run(serde_json::json!({"behaviour": "spin"}), limits);
-    assert!(matches!(r, Err(RuleError::OutOfFuel { fuel: 20_000_000 })), "{r:?}");
+    assert!(
+        matches!(r, Err(RuleError::OutOfFuel { fuel: 20_000_000 })),
+        "{r:?}"
+    );
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
 }
 
@@ -87,7 +96,10 @@ fn memory_bomb_hits_the_cap() {
         ..Limits::default()
     };
     let (r, _) = run(serde_json::json!({"behaviour": "memory-bomb"}), limits);
-    assert!(matches!(r, Err(RuleError::MemoryLimit { limit_bytes }) if limit_bytes == 16 << 20), "{r:?}");
+    assert!(
+        matches!(r, Err(RuleError::MemoryLimit { limit_bytes }) if limit_bytes == 16 << 20),
+        "{r:?}"
+    );
 }
 
 #[test]
@@ -123,7 +135,10 @@ fn digest_mismatch_refuses_before_compiling() {
     let err = runtime.load(&source, Some(&wrong)).err().unwrap();
     let msg = err.to_string();
     assert!(matches!(err, RuleError::DigestMismatch { .. }));
-    assert!(msg.contains(&wrong.to_string()) && msg.contains(&source.digest().to_string()), "{msg}");
+    assert!(
+        msg.contains(&wrong.to_string()) && msg.contains(&source.digest().to_string()),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -136,14 +151,20 @@ fn tampered_module_is_refused() {
     let n = bytes.len();
     bytes[n / 2] ^= 0x01;
     source.bytes = bytes.into();
-    assert!(matches!(runtime.load(&source, Some(&pin)), Err(RuleError::DigestMismatch { .. })));
+    assert!(matches!(
+        runtime.load(&source, Some(&pin)),
+        Err(RuleError::DigestMismatch { .. })
+    ));
 }
 
 #[test]
 fn garbage_module_is_invalid_not_a_panic() {
     let runtime = Runtime::new().unwrap();
     let source = ModuleSource::from_static("garbage", b"\0asm not really");
-    assert!(matches!(runtime.load(&source, None), Err(RuleError::Invalid { .. })));
+    assert!(matches!(
+        runtime.load(&source, None),
+        Err(RuleError::Invalid { .. })
+    ));
 }
 
 #[test]
@@ -152,7 +173,9 @@ fn socket_import_is_refused_at_load() {
     let path = &hookwarden_component_build::build_for_tests(&["socket-user-rule"])[0];
     let source = ModuleSource::from_file(path).unwrap();
     match runtime.load(&source, None) {
-        Err(RuleError::ForbiddenImport { import, .. }) => assert!(import.starts_with("wasi:sockets/"), "{import}"),
+        Err(RuleError::ForbiddenImport { import, .. }) => {
+            assert!(import.starts_with("wasi:sockets/"), "{import}")
+        }
         Err(other) => panic!("{other}"),
         Ok(_) => panic!("a component importing wasi:sockets was loaded"),
     }

@@ -1,0 +1,63 @@
+//! Builds the built-in rule pack into components and embeds them, with their
+//! SHA-256 digests, so `hookwarden hook` works with no configuration at all.
+//!
+//! Set `HOOKWARDEN_BUILTIN_DIR` to a directory of prebuilt `<crate>.wasm`
+//! files to embed those instead (for packagers with a separate wasm build).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// The crates of the built-in pack, under `rules/`, in evaluation order.
+const BUILTIN_RULES: &[&str] = &["destructive-commands"];
+
+fn main() {
+    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap());
+    let workspace = manifest_dir.parent().unwrap().to_owned();
+    for dir in ["rules", "guest-sdk", "wit"] {
+        println!("cargo:rerun-if-changed={}", workspace.join(dir).display());
+    }
+    println!(
+        "cargo:rerun-if-changed={}",
+        workspace.join("Cargo.lock").display()
+    );
+    println!("cargo:rerun-if-env-changed=HOOKWARDEN_BUILTIN_DIR");
+
+    let modules: Vec<PathBuf> = match std::env::var_os("HOOKWARDEN_BUILTIN_DIR") {
+        Some(dir) => BUILTIN_RULES
+            .iter()
+            .map(|p| Path::new(&dir).join(format!("{}.wasm", p.replace('-', "_"))))
+            .collect(),
+        None => {
+            let target =
+                hookwarden_component_build::workspace_target_dir(&workspace).join("components");
+            match hookwarden_component_build::build(&workspace, &target, BUILTIN_RULES) {
+                Ok(paths) => paths,
+                Err(e) => panic!("{e}"),
+            }
+        }
+    };
+
+    let mut out = String::from("pub(crate) static EMBEDDED: &[EmbeddedModule] = &[\n");
+    for (name, path) in BUILTIN_RULES.iter().zip(&modules) {
+        writeln!(
+            out,
+            "    EmbeddedModule {{ name: {name:?}, sha256: {:?}, bytes: include_bytes!({:?}) }},",
+            sha256_hex(path),
+            path.display().to_string()
+        )
+        .unwrap();
+    }
+    out.push_str("];\n");
+    let dest = PathBuf::from(std::env::var_os("OUT_DIR").unwrap()).join("builtin_pack.rs");
+    std::fs::write(dest, out).unwrap();
+}
+
+fn sha256_hex(path: &Path) -> String {
+    use sha2::Digest as _;
+    let bytes =
+        std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}

@@ -1,0 +1,285 @@
+//! `hookwarden hook`: answer one hook call.
+//!
+//! The main thread is the answer's guard: it owns the deadline and always
+//! prints a valid answer in the agent's format. The pipeline (read stdin,
+//! parse, run rules) runs on a worker thread and reports progress, so a rule
+//! stuck in a host call, a hung stdin or a slow compile still ends in the
+//! fail-mode verdict on time, keeping the verdicts of rules that finished.
+
+use crate::judge::{Judge, fail_decision, fail_reason};
+use crate::plan::plan;
+use hookwarden_agents::{Adapter, AgentKind, Answer, RenderOptions};
+use hookwarden_config::{ConfigSource, HookwardenConfig};
+use hookwarden_event::{Aggregate, Decision, RuleOutcome, Verdict};
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tracing::{error, info, warn};
+
+/// Payloads larger than this are refused (tool output is the big part; agents
+/// truncate it long before this).
+const MAX_PAYLOAD_BYTES: u64 = 64 << 20;
+
+#[derive(clap::Args, Debug)]
+pub struct HookArgs {
+    /// The agent calling the hook.
+    #[arg(long, value_parser = parse_agent)]
+    pub agent: AgentKind,
+    /// The agent's event name (e.g. PreToolUse). Optional: the payload names
+    /// it too, but with it even an unreadable payload gets the right answer.
+    #[arg(long)]
+    pub event: Option<String>,
+    /// The requirements file with the [hookwarden] table.
+    #[arg(long, value_name = "PATH")]
+    pub requirements: Option<PathBuf>,
+}
+
+fn parse_agent(s: &str) -> Result<AgentKind, String> {
+    s.parse::<AgentKind>().map_err(|e| e.to_string())
+}
+
+/// What the worker has found out so far.
+#[derive(Default)]
+struct Progress {
+    hook_name: Option<String>,
+    outcomes: Vec<RuleOutcome>,
+}
+
+pub fn run(args: HookArgs, started: Instant) -> i32 {
+    let adapter = hookwarden_agents::adapter(args.agent);
+    let (config, config_error) = match hookwarden_config::load(args.requirements.as_deref()) {
+        Ok(loaded) => {
+            if let ConfigSource::BuiltinDefault { .. } = loaded.source {
+                info!("using {}", loaded.source.describe());
+            }
+            (loaded.config, None)
+        }
+        Err(e) => {
+            error!("configuration error: {e}");
+            (HookwardenConfig::default(), Some(e.to_string()))
+        }
+    };
+    let options = RenderOptions {
+        ask_fallback: match config.ask_fallback {
+            hookwarden_config::AskFallback::Deny => hookwarden_agents::AskFallback::Deny,
+            hookwarden_config::AskFallback::Allow => hookwarden_agents::AskFallback::Allow,
+        },
+    };
+    let fail_mode = config.fail_mode;
+    let call_timeout_ms = config.limits.call_timeout_ms;
+    let deadline = started + Duration::from_millis(call_timeout_ms);
+    let progress = Arc::new(Mutex::new(Progress {
+        hook_name: args.event.clone(),
+        ..Progress::default()
+    }));
+
+    let (tx, rx) = mpsc::channel::<Answer>();
+    let worker = {
+        let progress = Arc::clone(&progress);
+        let adapter = hookwarden_agents::adapter(args.agent);
+        let event_hint = args.event.clone();
+        std::thread::Builder::new()
+            .name("hookwarden-pipeline".into())
+            .spawn(move || {
+                let answer = pipeline(
+                    adapter.as_ref(),
+                    event_hint.as_deref(),
+                    config,
+                    config_error,
+                    &options,
+                    &progress,
+                );
+                let _ = tx.send(answer);
+            })
+    };
+
+    let answer = match worker {
+        Err(e) => {
+            error!("cannot start the pipeline thread: {e}");
+            fail_answer(
+                adapter.as_ref(),
+                &progress,
+                fail_mode,
+                &options,
+                &format!("internal error: {e}"),
+            )
+        }
+        Ok(_) => match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(answer) => answer,
+            Err(RecvTimeoutError::Timeout) => {
+                let ms = call_timeout_ms;
+                warn!("call deadline of {ms} ms exceeded; answering with the fail mode");
+                fail_answer(
+                    adapter.as_ref(),
+                    &progress,
+                    fail_mode,
+                    &options,
+                    &format!("the hook call exceeded its deadline of {ms} ms"),
+                )
+            }
+            Err(RecvTimeoutError::Disconnected) => fail_answer(
+                adapter.as_ref(),
+                &progress,
+                fail_mode,
+                &options,
+                "internal error: the pipeline stopped without an answer",
+            ),
+        },
+    };
+    info!(
+        elapsed_us = started.elapsed().as_micros() as u64,
+        "answered"
+    );
+    emit(&answer)
+}
+
+/// Read, parse, judge and render. Never panics on input; every failure
+/// becomes a deliberate verdict.
+fn pipeline(
+    adapter: &dyn Adapter,
+    event_hint: Option<&str>,
+    config: HookwardenConfig,
+    config_error: Option<String>,
+    options: &RenderOptions,
+    progress: &Mutex<Progress>,
+) -> Answer {
+    let fail_mode = config.fail_mode;
+    let payload = match read_stdin() {
+        Ok(p) => p,
+        Err(e) => {
+            return fail_answer(
+                adapter,
+                progress,
+                fail_mode,
+                options,
+                &format!("cannot read the hook payload: {e}"),
+            );
+        }
+    };
+    let parsed = match adapter.parse(&payload, event_hint) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            if let Some(name) = event_hint
+                .map(str::to_owned)
+                .or_else(|| adapter.sniff_hook_name(&payload))
+            {
+                lock(progress).hook_name = Some(name);
+            }
+            error!("invalid hook payload: {e}");
+            return fail_answer(
+                adapter,
+                progress,
+                fail_mode,
+                options,
+                &format!("invalid hook payload: {e}"),
+            );
+        }
+    };
+    lock(progress).hook_name = Some(parsed.hook_name.clone());
+    let Some(event) = parsed.event else {
+        info!(hook = %parsed.hook_name, "event not judged by hookwarden");
+        return adapter.render(&parsed.hook_name, &Verdict::allow(), options);
+    };
+    if let Some(e) = config_error {
+        let decision = fail_decision(fail_mode, event.hook);
+        let verdict = Verdict::new(
+            decision,
+            fail_reason(&format!("configuration error: {e}"), decision),
+        );
+        return adapter.render(&parsed.hook_name, &verdict, options);
+    }
+
+    let judge = match Judge::new(plan(&config)) {
+        Ok(j) => j,
+        Err(e) => {
+            error!("cannot start the wasm engine: {e:#}");
+            return fail_answer(
+                adapter,
+                progress,
+                fail_mode,
+                options,
+                &format!("cannot start the wasm engine: {e:#}"),
+            );
+        }
+    };
+    let aggregate = judge.judge(&event, |o| lock(progress).outcomes.push(o.clone()));
+    let verdict = aggregate.verdict();
+    audit(&parsed.hook_name, &aggregate, &verdict);
+    adapter.render(&parsed.hook_name, &verdict, options)
+}
+
+/// The answer when the pipeline could not finish: the verdicts of the rules
+/// that did finish, plus one fail-mode verdict for what went wrong.
+fn fail_answer(
+    adapter: &dyn Adapter,
+    progress: &Mutex<Progress>,
+    fail_mode: Decision,
+    options: &RenderOptions,
+    what: &str,
+) -> Answer {
+    let p = lock(progress);
+    let mut aggregate = Aggregate {
+        outcomes: p.outcomes.clone(),
+    };
+    aggregate.push(RuleOutcome {
+        rule_id: "hookwarden".into(),
+        verdict: Verdict::new(fail_mode, fail_reason(what, fail_mode)),
+        failure: Some(what.to_owned()),
+    });
+    let verdict = aggregate.verdict();
+    let hook_name = p.hook_name.clone().unwrap_or_default();
+    audit(&hook_name, &aggregate, &verdict);
+    adapter.render(&hook_name, &verdict, options)
+}
+
+fn audit(hook_name: &str, aggregate: &Aggregate, verdict: &Verdict) {
+    let findings: Vec<&str> = verdict.findings.iter().map(|f| f.id.as_str()).collect();
+    let failures: Vec<&str> = aggregate
+        .outcomes
+        .iter()
+        .filter_map(|o| o.failure.as_deref())
+        .collect();
+    info!(
+        target: "hookwarden::audit",
+        hook = hook_name,
+        decision = %verdict.decision,
+        reason = %verdict.reason,
+        rules = aggregate.outcomes.len(),
+        findings = ?findings,
+        failures = ?failures,
+        "decision"
+    );
+}
+
+fn read_stdin() -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_PAYLOAD_BYTES + 1)
+        .read_to_end(&mut buf)?;
+    if buf.len() as u64 > MAX_PAYLOAD_BYTES {
+        return Err(std::io::Error::other(format!(
+            "payload is larger than {} MiB",
+            MAX_PAYLOAD_BYTES >> 20
+        )));
+    }
+    Ok(buf)
+}
+
+fn emit(answer: &Answer) -> i32 {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out
+        .write_all(answer.stdout.as_bytes())
+        .and_then(|()| out.flush())
+    {
+        // The agent closed the pipe: nobody is left to read an answer.
+        warn!("cannot write the answer: {e}");
+    }
+    answer.exit_code
+}
+
+fn lock(progress: &Mutex<Progress>) -> std::sync::MutexGuard<'_, Progress> {
+    progress.lock().unwrap_or_else(|e| e.into_inner())
+}

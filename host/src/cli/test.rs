@@ -1,0 +1,85 @@
+//! `hookwarden test RULE.wasm CASES…`: run a rule component against fixtures.
+
+use crate::fixtures::CaseFile;
+use hookwarden_runtime::{Limits, ModuleSource, Runtime};
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+pub struct TestArgs {
+    /// The rule component (.wasm) under test.
+    pub rule: PathBuf,
+    /// Case files (TOML).
+    #[arg(required = true)]
+    pub cases: Vec<PathBuf>,
+    /// Print passing cases too.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+pub fn run(args: TestArgs) -> i32 {
+    let runtime = match Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("hookwarden: cannot start the wasm engine: {e:#}");
+            return 2;
+        }
+    };
+    let rule = match ModuleSource::from_file(&args.rule).and_then(|s| runtime.load(&s, None)) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("hookwarden: {e}");
+            return 2;
+        }
+    };
+    let limits = Limits::default();
+    let (mut passed, mut failed) = (0usize, 0usize);
+    for file in &args.cases {
+        let cases = match CaseFile::load(file) {
+            Ok(c) => c,
+            Err(e) => {
+                println!("FAIL  {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        let dir = file.parent().unwrap_or(std::path::Path::new("."));
+        for (i, case) in cases.cases.iter().enumerate() {
+            let outcome = case
+                .prepare(i, &cases.defaults, dir)
+                .and_then(|p| {
+                    runtime
+                        .evaluate(&rule, &p.event, &p.config_json, &limits)
+                        .map_err(|e| format!("rule failed: {e}"))
+                })
+                .map(|verdict| (case.check(&verdict), verdict));
+            let name = case.display_name(i);
+            match outcome {
+                Ok((None, verdict)) => {
+                    passed += 1;
+                    if args.verbose {
+                        println!("ok    {name}: {}", verdict.decision);
+                    }
+                }
+                Ok((Some(problem), _)) => {
+                    failed += 1;
+                    println!("FAIL  {name}: {problem}");
+                }
+                Err(e) => {
+                    failed += 1;
+                    println!("FAIL  {name}: {e}");
+                }
+            }
+        }
+    }
+    println!(
+        "{}: {passed} passed, {failed} failed",
+        rule_name(&args.rule)
+    );
+    if failed == 0 && passed > 0 { 0 } else { 1 }
+}
+
+fn rule_name(path: &std::path::Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().replace('_', "-"))
+        .unwrap_or_default()
+}

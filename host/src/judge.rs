@@ -1,0 +1,138 @@
+//! Judging one event: run every selected rule under its limits and combine
+//! the verdicts. A rule that cannot run or fails gets its fail-mode verdict.
+
+use crate::builtin;
+use crate::plan::{PlannedRule, selects};
+use hookwarden_config::ModuleRef;
+use hookwarden_event::{Aggregate, Decision, Event, HookEvent, RuleOutcome, Verdict};
+use hookwarden_runtime::{LoadedRule, ModuleSource, RuleError, Runtime};
+use std::time::Instant;
+use tracing::{info, info_span, warn};
+
+/// Runs rules for events. Create one per process.
+pub struct Judge {
+    runtime: Runtime,
+    rules: Vec<PlannedRule>,
+}
+
+impl Judge {
+    pub fn new(rules: Vec<PlannedRule>) -> anyhow::Result<Judge> {
+        Ok(Judge {
+            runtime: Runtime::new()?,
+            rules,
+        })
+    }
+
+    pub fn rules(&self) -> &[PlannedRule] {
+        &self.rules
+    }
+
+    /// Run every rule that selects `event`, in order, and aggregate.
+    /// `on_outcome` sees each outcome as soon as it exists, so a caller
+    /// racing a deadline still has the rules that finished.
+    pub fn judge(&self, event: &Event, mut on_outcome: impl FnMut(&RuleOutcome)) -> Aggregate {
+        let action = event.action.kind();
+        let mut aggregate = Aggregate::default();
+        for rule in &self.rules {
+            if rule.selects(event.hook, action) == Some(false) {
+                continue;
+            }
+            let _span = info_span!("rule", id = %rule.id).entered();
+            let started = Instant::now();
+            let outcome = match self.run(rule, event) {
+                Ok(Some(verdict)) => RuleOutcome {
+                    rule_id: rule.id.clone(),
+                    verdict,
+                    failure: None,
+                },
+                Ok(None) => continue, // the rule's own metadata did not select the event
+                Err(e) => failure_outcome(rule, event.hook, &e),
+            };
+            info!(
+                rule = %rule.id,
+                decision = %outcome.verdict.decision,
+                reason = %outcome.verdict.reason,
+                failure = outcome.failure.as_deref().unwrap_or(""),
+                elapsed_us = started.elapsed().as_micros() as u64,
+                "rule verdict"
+            );
+            on_outcome(&outcome);
+            aggregate.push(outcome);
+        }
+        aggregate
+    }
+
+    fn run(&self, rule: &PlannedRule, event: &Event) -> Result<Option<Verdict>, RuleError> {
+        let loaded = self.load(rule)?;
+        if rule.selects(event.hook, event.action.kind()).is_none() {
+            let meta = self.runtime.describe(&loaded, &rule.limits)?;
+            let events = rule.events.as_deref().unwrap_or(&meta.events);
+            let actions = rule.actions.as_deref().unwrap_or(&meta.actions);
+            if !selects(events, actions, event.hook, event.action.kind()) {
+                return Ok(None);
+            }
+        }
+        self.runtime
+            .evaluate(&loaded, event, &rule.config_json, &rule.limits)
+            .map(Some)
+    }
+
+    /// Read the rule's module, check its pin, compile it.
+    pub fn load(&self, rule: &PlannedRule) -> Result<LoadedRule, RuleError> {
+        let source = match &rule.module {
+            ModuleRef::File(path) => ModuleSource::from_file(path)?,
+            ModuleRef::Builtin(name) => match builtin::module(name) {
+                Some(m) => ModuleSource::from_static(format!("builtin:{name}"), m.bytes),
+                None => {
+                    return Err(RuleError::Invalid {
+                        module: format!("builtin:{name}"),
+                        message: format!(
+                            "this hookwarden has no built-in rule `{name}` (it has: {})",
+                            builtin::modules()
+                                .iter()
+                                .map(|m| m.name)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    });
+                }
+            },
+        };
+        self.runtime.load(&source, rule.pin.as_ref())
+    }
+}
+
+/// The verdict a rule gets when it could not decide.
+pub fn failure_outcome(rule: &PlannedRule, hook: HookEvent, error: &RuleError) -> RuleOutcome {
+    warn!(rule = %rule.id, kind = error.kind(), "rule failed: {error}");
+    let decision = fail_decision(rule.fail_mode, hook);
+    RuleOutcome {
+        rule_id: rule.id.clone(),
+        verdict: Verdict::new(decision, fail_reason(&error.to_string(), decision)),
+        failure: Some(format!("{}: {error}", error.kind())),
+    }
+}
+
+/// The fail mode for this kind of event. On `stop` a "deny" would make the
+/// agent keep working (it means "don't stop yet"), so failures there never
+/// block: they are logged and the agent may stop.
+pub fn fail_decision(fail_mode: Decision, hook: HookEvent) -> Decision {
+    match hook {
+        HookEvent::Stop => Decision::Allow,
+        _ => fail_mode,
+    }
+}
+
+pub fn fail_reason(what: &str, decision: Decision) -> String {
+    match decision {
+        Decision::Deny => {
+            format!("hookwarden could not check this action and fails closed: {what}")
+        }
+        Decision::Ask => {
+            format!("hookwarden could not check this action, approval required: {what}")
+        }
+        Decision::Allow => {
+            format!("hookwarden could not check this action (fail mode allow): {what}")
+        }
+    }
+}

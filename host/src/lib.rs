@@ -1,0 +1,16 @@
+//! hookwarden: the one managed hook for coding agents.
+//!
+//! The binary is a thin CLI over these modules:
+//!
+//! - [`plan`]: which rules run, resolved from the `[hookwarden]` configuration
+//!   (crate `hookwarden-config`) and the [`builtin`] pack;
+//! - [`judge`]: runs the selected rules for one event through the wasm
+//!   runtime (crate `hookwarden-runtime`) and aggregates their verdicts;
+//! - [`fixtures`]: the rule test harness behind `hookwarden test`;
+//! - [`cli`]: the commands. Agent protocols live in `hookwarden-agents`.
+
+pub mod builtin;
+pub mod cli;
+pub mod fixtures;
+pub mod judge;
+pub mod plan;

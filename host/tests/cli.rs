@@ -1,0 +1,187 @@
+//! `hookwarden hash`, `pin` and `test`, with real components.
+
+mod common;
+
+use common::*;
+use std::time::Duration;
+
+const LIMIT: Duration = Duration::from_secs(120);
+
+#[test]
+fn hash_prints_sha256sum_lines_and_fails_on_missing_files() {
+    let module = component("scripted-rule");
+    let bytes = std::fs::read(&module).unwrap();
+    let out = run(&["hash", module.to_str().unwrap()], b"", LIMIT);
+    assert_eq!(out.code, 0);
+    let expected = hookwarden_pin_of(&bytes);
+    assert_eq!(out.stdout, format!("{expected}  {}\n", module.display()));
+
+    let out = run(&["hash", "/nonexistent.wasm"], b"", LIMIT);
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("/nonexistent.wasm"));
+}
+
+fn hookwarden_pin_of(bytes: &[u8]) -> String {
+    // Independent of hookwarden's own code: sha256sum from coreutils.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("m.wasm");
+    std::fs::write(&f, bytes).unwrap();
+    let out = std::process::Command::new("sha256sum")
+        .arg(&f)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn pinned_entry_works_when_pasted_under_hookwarden() {
+    let module = component("destructive-commands");
+    let out = run(&["pin", module.to_str().unwrap()], b"", LIMIT);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("[[hookwarden.rules]]"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("id = \"destructive-commands\""),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains(&format!("sha256 = \"{}\"", sha256_of(&module))),
+        "{}",
+        out.stdout
+    );
+
+    // Pasted as is, it pins the module and the hook uses it (and only it).
+    let (_d, req) = requirements(&format!(
+        "[hookwarden]\nfail_mode = \"deny\"\n\n{}",
+        out.stdout
+    ));
+    assert_codex_pre_tool_use_deny(&hook(
+        &req,
+        &codex_pre_tool_use("sudo rm -rf --no-preserve-root /"),
+    ));
+    assert_no_decision(&hook(&req, &codex_pre_tool_use("rm -rf target")));
+}
+
+#[test]
+fn pin_builtin_prints_embedded_entries() {
+    let out = run(&["pin", "--builtin"], b"", LIMIT);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("module = \"builtin:destructive-commands\""),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn pin_refuses_components_with_forbidden_imports() {
+    let module = component("socket-user-rule");
+    let out = run(&["pin", module.to_str().unwrap()], b"", LIMIT);
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("wasi:sockets"), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn test_command_runs_cases_and_fails_on_a_miss() {
+    let module = component("scripted-rule");
+    let dir = tempfile::tempdir().unwrap();
+    let payload = dir.path().join("payload.json");
+    std::fs::write(&payload, codex_pre_tool_use("ls")).unwrap();
+    let cases = dir.path().join("cases.toml");
+    std::fs::write(
+        &cases,
+        r#"
+[defaults]
+config = { decision = "deny", reason = "scripted no", finding = "t.no" }
+
+[[case]]
+command = "ls"
+expect = "deny"
+reason_contains = "scripted"
+finding = "t.no"
+
+[[case]]
+name = "payload file through the codex adapter"
+payload_file = "payload.json"
+expect = "deny"
+
+[[case]]
+name = "inline payload"
+payload = '{"session_id":"s","turn_id":"t","transcript_path":null,"cwd":"/w","hook_event_name":"UserPromptSubmit","model":"m","permission_mode":"default","prompt":"hi"}'
+config = { decision = "allow" }
+expect = "allow"
+
+[[case]]
+name = "normalized event"
+event = { agent = "claude-code", hook = "post-tool-use", action = { web-fetch = { url = "https://example.com" } } }
+config = { decision = "ask", reason = "r" }
+expect = "ask"
+"#,
+    )
+    .unwrap();
+    let out = run(
+        &[
+            "test",
+            module.to_str().unwrap(),
+            cases.to_str().unwrap(),
+            "-v",
+        ],
+        b"",
+        LIMIT,
+    );
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.ends_with("scripted-rule: 4 passed, 0 failed\n"),
+        "{}",
+        out.stdout
+    );
+
+    std::fs::write(
+        &cases,
+        "[[case]]\ncommand = \"ls\"\nconfig = { decision = \"allow\" }\nexpect = \"deny\"\n",
+    )
+    .unwrap();
+    let out = run(
+        &["test", module.to_str().unwrap(), cases.to_str().unwrap()],
+        b"",
+        LIMIT,
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.contains("FAIL  ls: expected deny, got allow"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.ends_with("0 passed, 1 failed\n"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn builtin_rule_fixtures_pass_as_built_components() {
+    let rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules");
+    for name in ["destructive-commands"] {
+        let module = component(name);
+        let cases = rules.join(name).join("cases.toml");
+        let out = run(
+            &["test", module.to_str().unwrap(), cases.to_str().unwrap()],
+            b"",
+            LIMIT,
+        );
+        assert_eq!(out.code, 0, "{name}:\n{}\n{}", out.stdout, out.stderr);
+    }
+}

@@ -1,0 +1,180 @@
+//! Shared helpers: run the real `hookwarden` binary with real components.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+    pub elapsed: Duration,
+}
+
+impl Run {
+    /// The answer as JSON; `None` when stdout is empty (no decision).
+    pub fn json(&self) -> Option<serde_json::Value> {
+        let out = self.stdout.trim();
+        if out.is_empty() {
+            None
+        } else {
+            Some(
+                serde_json::from_str(out)
+                    .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {out:?}")),
+            )
+        }
+    }
+}
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_hookwarden")
+}
+
+/// Run `hookwarden ARGS` with `stdin`, killing it after `limit`.
+pub fn run(args: &[&str], stdin: &[u8], limit: Duration) -> Run {
+    let started = Instant::now();
+    let mut child = Command::new(bin())
+        .args(args)
+        .env_remove("HOOKWARDEN_LOG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn hookwarden");
+    {
+        let mut sin = child.stdin.take().unwrap();
+        // The hook may answer before reading everything (e.g. on a deadline).
+        let _ = sin.write_all(stdin);
+    }
+    let waiter = std::thread::spawn(move || child.wait_with_output());
+    let deadline = started + limit;
+    while !waiter.is_finished() {
+        assert!(
+            Instant::now() < deadline,
+            "hookwarden {args:?} did not finish within {limit:?}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = waiter.join().unwrap().expect("wait for hookwarden");
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+        elapsed: started.elapsed(),
+    }
+}
+
+/// `hookwarden hook --agent codex --requirements REQ` with `payload`.
+pub fn hook(requirements: &Path, payload: &str) -> Run {
+    run(
+        &[
+            "hook",
+            "--agent",
+            "codex",
+            "--requirements",
+            requirements.to_str().unwrap(),
+        ],
+        payload.as_bytes(),
+        Duration::from_secs(60),
+    )
+}
+
+/// A Codex PreToolUse payload for `command`, in the exact shape the real
+/// Codex CLI 0.169.0 sends (captured in shared/docs/real-agents-e2e.md §3.4).
+pub fn codex_pre_tool_use(command: &str) -> String {
+    serde_json::json!({
+        "session_id": "01a202ff-9796-7eb2-873a-ecdbc0530e4e",
+        "turn_id": "01a202ff-97b0-78e3-8dc5-1d8d0e633287",
+        "transcript_path": "/tmp/codex/sessions/rollout.jsonl",
+        "cwd": "/tmp/codex/work",
+        "hook_event_name": "PreToolUse",
+        "model": "mock-model",
+        "permission_mode": "bypassPermissions",
+        "tool_name": "Bash",
+        "tool_input": {"command": command},
+        "tool_use_id": "call_e2e_1"
+    })
+    .to_string()
+}
+
+/// Paths of components built from `tests/rules/*` and `rules/*`.
+pub fn component(package: &str) -> PathBuf {
+    hookwarden_component_build::build_for_tests(&[package]).remove(0)
+}
+
+pub fn sha256_of(path: &Path) -> String {
+    let out = run(
+        &["hash", path.to_str().unwrap()],
+        b"",
+        Duration::from_secs(30),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.stdout.split_whitespace().next().unwrap().to_owned()
+}
+
+/// A requirements file in a fresh temp dir with `body` as its content.
+pub fn requirements(body: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("requirements.toml");
+    std::fs::write(&path, body).unwrap();
+    (dir, path)
+}
+
+/// A `[[hookwarden.rules]]` entry running the scripted test rule with `config`
+/// (a TOML inline table body) and extra entry keys.
+pub fn scripted_rule(id: &str, config: &str, extra: &str) -> String {
+    let module = component("scripted-rule");
+    format!(
+        "[[hookwarden.rules]]\nid = \"{id}\"\nmodule = \"{}\"\nsha256 = \"{}\"\n{extra}\nconfig = {{ {config} }}\n",
+        module.display(),
+        sha256_of(&module)
+    )
+}
+
+/// Assert `answer` is a Codex PreToolUse deny with exactly the keys Codex
+/// accepts, and return its reason.
+pub fn assert_codex_pre_tool_use_deny(run: &Run) -> String {
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    let v = run
+        .json()
+        .unwrap_or_else(|| panic!("expected a deny, got no output; stderr: {}", run.stderr));
+    let top: Vec<&String> = v.as_object().unwrap().keys().collect();
+    assert_eq!(top, ["hookSpecificOutput"], "{v}");
+    let hso = v["hookSpecificOutput"].as_object().unwrap();
+    let mut keys: Vec<&str> = hso.keys().map(String::as_str).collect();
+    keys.sort();
+    assert!(
+        keys == [
+            "hookEventName",
+            "permissionDecision",
+            "permissionDecisionReason"
+        ] || keys
+            == [
+                "additionalContext",
+                "hookEventName",
+                "permissionDecision",
+                "permissionDecisionReason"
+            ],
+        "unexpected keys {keys:?} in {v}"
+    );
+    assert_eq!(hso["hookEventName"], "PreToolUse");
+    assert_eq!(hso["permissionDecision"], "deny");
+    let reason = hso["permissionDecisionReason"].as_str().unwrap();
+    assert!(
+        !reason.trim().is_empty(),
+        "Codex ignores a deny with an empty reason"
+    );
+    reason.to_owned()
+}
+
+pub fn assert_no_decision(run: &Run) {
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    assert_eq!(
+        run.stdout.trim(),
+        "",
+        "expected no decision; stderr: {}",
+        run.stderr
+    );
+}
