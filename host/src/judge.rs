@@ -1,24 +1,25 @@
 //! Judging one event: run every selected rule under its limits and combine
 //! the verdicts. A rule that cannot run or fails gets its fail-mode verdict.
 
-use crate::builtin;
+use crate::artifacts::{self, Stores};
 use crate::plan::{PlannedRule, selects};
-use hookwarden_config::ModuleRef;
 use hookwarden_event::{Aggregate, Decision, Event, HookEvent, RuleOutcome, Verdict};
-use hookwarden_runtime::{LoadedRule, ModuleSource, RuleError, Runtime};
+use hookwarden_runtime::{LoadedRule, RuleError, Runtime};
 use std::time::Instant;
 use tracing::{info, info_span, warn};
 
 /// Runs rules for events. Create one per process.
 pub struct Judge {
     runtime: Runtime,
+    stores: Stores,
     rules: Vec<PlannedRule>,
 }
 
 impl Judge {
-    pub fn new(rules: Vec<PlannedRule>) -> anyhow::Result<Judge> {
+    pub fn new(rules: Vec<PlannedRule>, stores: Stores) -> anyhow::Result<Judge> {
         Ok(Judge {
             runtime: Runtime::new()?,
+            stores,
             rules,
         })
     }
@@ -77,28 +78,9 @@ impl Judge {
             .map(Some)
     }
 
-    /// Read the rule's module, check its pin, compile it.
+    /// Load the rule's module: pin checked, precompiled where possible.
     pub fn load(&self, rule: &PlannedRule) -> Result<LoadedRule, RuleError> {
-        let source = match &rule.module {
-            ModuleRef::File(path) => ModuleSource::from_file(path)?,
-            ModuleRef::Builtin(name) => match builtin::module(name) {
-                Some(m) => ModuleSource::from_static(format!("builtin:{name}"), m.bytes),
-                None => {
-                    return Err(RuleError::Invalid {
-                        module: format!("builtin:{name}"),
-                        message: format!(
-                            "this hookwarden has no built-in rule `{name}` (it has: {})",
-                            builtin::modules()
-                                .iter()
-                                .map(|m| m.name)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    });
-                }
-            },
-        };
-        self.runtime.load(&source, rule.pin.as_ref())
+        artifacts::load(&self.runtime, &self.stores, rule)
     }
 }
 

@@ -9,6 +9,7 @@
 //! - [`fixtures`]: the rule test harness behind `hookwarden test`;
 //! - [`cli`]: the commands. Agent protocols live in `hookwarden-agents`.
 
+pub mod artifacts;
 pub mod builtin;
 pub mod cli;
 pub mod fixtures;

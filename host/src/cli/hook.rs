@@ -191,7 +191,8 @@ fn pipeline(
         return adapter.render(&parsed.hook_name, &verdict, options);
     }
 
-    let judge = match Judge::new(plan(&config)) {
+    let stores = crate::artifacts::Stores::new(&config);
+    let judge = match Judge::new(plan(&config), stores) {
         Ok(j) => j,
         Err(e) => {
             error!("cannot start the wasm engine: {e:#}");

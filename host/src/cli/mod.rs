@@ -1,5 +1,6 @@
 //! The `hookwarden` command line.
 
+mod compile;
 mod hash;
 mod hook;
 mod pin;
@@ -20,6 +21,8 @@ enum Command {
     /// Answer one hook call: read the agent's payload on stdin, run the
     /// rules, print the verdict in the agent's format.
     Hook(hook::HookArgs),
+    /// Precompile every configured rule into a trusted artifact store.
+    Compile(compile::CompileArgs),
     /// Print the SHA-256 of rule modules, as pins expect them.
     Hash(hash::HashArgs),
     /// Print ready-to-paste [[hookwarden.rules]] entries for rule modules.
@@ -56,6 +59,10 @@ pub fn main(started: Instant) -> i32 {
         Command::Hook(args) => {
             init_logging("warn");
             hook::run(args, started)
+        }
+        Command::Compile(args) => {
+            init_logging("warn");
+            compile::run(args)
         }
         Command::Hash(args) => {
             init_logging("warn");

@@ -28,16 +28,33 @@ impl Run {
     }
 }
 
+/// One artifact store per test binary: hermetic, and exercises both the
+/// compile-on-miss and the load-from-store paths.
+pub fn cache_dir() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
+}
+
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_hookwarden")
 }
 
 /// Run `hookwarden ARGS` with `stdin`, killing it after `limit`.
 pub fn run(args: &[&str], stdin: &[u8], limit: Duration) -> Run {
+    run_env(args, stdin, limit, &[])
+}
+
+/// `run` with extra environment variables (they override the defaults).
+pub fn run_env(args: &[&str], stdin: &[u8], limit: Duration, env: &[(&str, &str)]) -> Run {
     let started = Instant::now();
-    let mut child = Command::new(bin())
-        .args(args)
+    let mut cmd = Command::new(bin());
+    cmd.args(args)
         .env_remove("HOOKWARDEN_LOG")
+        .env("HOOKWARDEN_CACHE_DIR", cache_dir());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -22,6 +22,10 @@ pub struct HookwardenConfig {
     /// `rules` is empty.
     #[serde(default)]
     pub builtin_rules: Option<bool>,
+    /// The admin's artifact store (precompiled rules), written by
+    /// `hookwarden compile` run as root. Default `/var/cache/hookwarden`.
+    #[serde(default)]
+    pub artifact_dir: Option<PathBuf>,
     #[serde(default)]
     pub rules: Vec<RuleEntry>,
 }
@@ -37,6 +41,7 @@ impl Default for HookwardenConfig {
             ask_fallback: AskFallback::default(),
             limits: LimitsConfig::default(),
             builtin_rules: None,
+            artifact_dir: None,
             rules: Vec::new(),
         }
     }

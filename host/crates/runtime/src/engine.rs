@@ -89,6 +89,7 @@ pub struct Runtime {
     engine: Engine,
     linker: Linker<SandboxState>,
     ticker: Once,
+    fingerprint: String,
 }
 
 impl Runtime {
@@ -96,10 +97,12 @@ impl Runtime {
         let engine = Engine::new(&Self::config())?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+        let fingerprint = fingerprint(&engine);
         Ok(Runtime {
             engine,
             linker,
             ticker: Once::new(),
+            fingerprint,
         })
     }
 
@@ -117,6 +120,69 @@ impl Runtime {
 
     pub fn engine(&self) -> &Engine {
         &self.engine
+    }
+
+    /// Identifies everything an artifact must match to load into this
+    /// engine: wasmtime's version, its compilation settings and target, and
+    /// this crate's version. Part of every artifact's name.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// Check `source` against its pin, compile it, check its imports, and
+    /// return the serialized artifact. Runs Cranelift: not for the hook path.
+    pub fn compile_artifact(
+        &self,
+        source: &ModuleSource,
+        pin: Option<&Sha256Digest>,
+    ) -> Result<Vec<u8>, RuleError> {
+        let _span = debug_span!("compile_artifact", module = %source.label).entered();
+        let digest = source.digest();
+        if let Some(expected) = pin
+            && *expected != digest
+        {
+            return Err(RuleError::DigestMismatch {
+                module: source.label.clone(),
+                expected: *expected,
+                actual: digest,
+            });
+        }
+        let component =
+            Component::new(&self.engine, &source.bytes).map_err(|e| RuleError::Invalid {
+                module: source.label.clone(),
+                message: format!("{e:#}"),
+            })?;
+        // Refuse now rather than store something that can never run.
+        self.prepare(source.label.clone(), digest, component.clone())?;
+        component.serialize().map_err(|e| RuleError::Invalid {
+            module: source.label.clone(),
+            message: format!("cannot serialize: {e:#}"),
+        })
+    }
+
+    /// Load a precompiled artifact from a trusted store (see [`crate::store`]).
+    /// `digest` is the module digest the artifact was compiled from (its key).
+    /// An incompatible or corrupt artifact is an error the caller answers by
+    /// compiling the module instead.
+    pub fn load_artifact(
+        &self,
+        artifact: &Path,
+        label: &str,
+        digest: Sha256Digest,
+    ) -> Result<LoadedRule, RuleError> {
+        let _span = debug_span!("load_artifact", module = %label).entered();
+        // SAFETY: `deserialize_file` trusts its input to be an artifact this
+        // wasmtime produced. Callers only pass files from an `ArtifactStore`,
+        // which is checked to be writable by nobody but root and this user,
+        // and whose artifacts `hookwarden` wrote after verifying the pin.
+        let component =
+            unsafe { Component::deserialize_file(&self.engine, artifact) }.map_err(|e| {
+                RuleError::Invalid {
+                    module: artifact.display().to_string(),
+                    message: format!("{e:#}"),
+                }
+            })?;
+        self.prepare(label.to_owned(), digest, component)
     }
 
     /// Check `source` against its pin, compile it and check its imports.
@@ -267,6 +333,26 @@ impl Runtime {
             }
         });
     }
+}
+
+fn fingerprint(engine: &Engine) -> String {
+    use std::hash::{Hash, Hasher};
+    /// Feeds `Hash` input into SHA-256, so the fingerprint is stable across
+    /// processes and Rust versions (unlike `DefaultHasher`).
+    struct Sha(sha2::Sha256);
+    impl Hasher for Sha {
+        fn write(&mut self, bytes: &[u8]) {
+            sha2::Digest::update(&mut self.0, bytes);
+        }
+        fn finish(&self) -> u64 {
+            unreachable!("only the full digest is used")
+        }
+    }
+    let mut h = Sha(<sha2::Sha256 as sha2::Digest>::new());
+    engine.precompile_compatibility_hash().hash(&mut h);
+    h.write(env!("CARGO_PKG_VERSION").as_bytes());
+    let digest = sha2::Digest::finalize(h.0);
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn log_output(rule: &LoadedRule, store: &Store<SandboxState>) {

@@ -30,8 +30,10 @@ mod engine;
 mod error;
 mod limits;
 pub mod sandbox;
+pub mod store;
 
 pub use engine::{LoadedRule, ModuleSource, RuleMetadata, Runtime};
 pub use error::RuleError;
 pub use hookwarden_pin::{DigestParseError, Sha256Digest};
 pub use limits::Limits;
+pub use store::{ArtifactStore, FileIdentity};

@@ -1,0 +1,287 @@
+//! Loading rules on the hook path: precompiled artifacts from trusted
+//! stores, pins checked by file identity, Cranelift only on a miss.
+//!
+//! Two stores are consulted, in order: the admin's (`artifact_dir`, default
+//! `/var/cache/hookwarden`, filled by `hookwarden compile` as root) and the
+//! user's (`$HOOKWARDEN_CACHE_DIR`, else `$XDG_CACHE_HOME/hookwarden`, else
+//! `~/.cache/hookwarden`), which the hook itself fills on a miss. A store
+//! that fails the trust check is not used, and the hook says why in the log.
+
+use crate::builtin;
+use crate::plan::PlannedRule;
+use hookwarden_config::{HookwardenConfig, ModuleRef};
+use hookwarden_pin::Sha256Digest;
+use hookwarden_runtime::{
+    ArtifactStore, FileIdentity, LoadedRule, ModuleSource, RuleError, Runtime,
+};
+use std::path::{Path, PathBuf};
+use tracing::{debug, debug_span, info, warn};
+
+pub const DEFAULT_ADMIN_STORE: &str = "/var/cache/hookwarden";
+
+/// The stores a process may read, and the one it may write.
+pub struct Stores {
+    /// Trusted stores to read, admin first.
+    pub read: Vec<ArtifactStore>,
+    /// Where a compile on a miss is saved (the user's store).
+    pub write: Option<PathBuf>,
+}
+
+impl Stores {
+    pub fn new(config: &HookwardenConfig) -> Stores {
+        let admin = config
+            .artifact_dir
+            .clone()
+            .unwrap_or_else(|| DEFAULT_ADMIN_STORE.into());
+        let user = user_store_dir();
+        let mut read = Vec::new();
+        for dir in [Some(admin), user.clone()].into_iter().flatten() {
+            if !dir.exists() {
+                continue;
+            }
+            match ArtifactStore::open(&dir) {
+                Ok(s) => read.push(s),
+                Err(e) => warn!("not using artifact store: {e}"),
+            }
+        }
+        Stores { read, write: user }
+    }
+
+    /// No stores at all: every load compiles (for `hookwarden test`).
+    pub fn none() -> Stores {
+        Stores {
+            read: Vec::new(),
+            write: None,
+        }
+    }
+
+    fn writable(&self) -> Option<ArtifactStore> {
+        let dir = self.write.as_ref()?;
+        if let Some(s) = self.read.iter().find(|s| s.dir() == dir) {
+            return Some(s.clone());
+        }
+        ArtifactStore::create(dir)
+            .map_err(|e| warn!("cannot save compiled rules: {e}"))
+            .ok()
+    }
+}
+
+/// The per-user store directory.
+pub fn user_store_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("HOOKWARDEN_CACHE_DIR") {
+        return Some(dir.into());
+    }
+    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME").filter(|d| Path::new(d).is_absolute()) {
+        return Some(Path::new(&dir).join("hookwarden"));
+    }
+    std::env::var_os("HOME").map(|home| Path::new(&home).join(".cache/hookwarden"))
+}
+
+/// Load `rule`: its pin checked, from an artifact if a trusted store has one.
+pub fn load(
+    runtime: &Runtime,
+    stores: &Stores,
+    rule: &PlannedRule,
+) -> Result<LoadedRule, RuleError> {
+    let _span = debug_span!("load", rule = %rule.id).entered();
+    let (label, pin, mut source) = {
+        let _span = debug_span!("pin_check").entered();
+        verified_module(stores, rule)?
+    };
+    let fingerprint = runtime.fingerprint();
+    for store in &stores.read {
+        if let Some(artifact) = store.find(&pin, fingerprint) {
+            match runtime.load_artifact(&artifact, &label, pin) {
+                Ok(loaded) => return Ok(loaded),
+                Err(e) => warn!("recompiling {label}: stored artifact unusable: {e}"),
+            }
+        }
+    }
+    // A miss: compile (checking the pin on the bytes compiled) and save.
+    let source = match source.take() {
+        Some(s) => s,
+        None => read_source(&rule.module)?,
+    };
+    info!(rule = %rule.id, "no precompiled artifact; compiling");
+    let artifact = runtime.compile_artifact(&source, Some(&pin))?;
+    if let Some(store) = stores.writable() {
+        match store.write(&pin, fingerprint, &artifact) {
+            Ok(path) => {
+                debug!(artifact = %path.display(), "saved");
+                if let ModuleRef::File(module) = &rule.module
+                    && let Ok(identity) = FileIdentity::of(module)
+                {
+                    let _ = store.record_identity(module, &identity, &pin);
+                }
+                if let Ok(loaded) = runtime.load_artifact(&path, &label, pin) {
+                    return Ok(loaded);
+                }
+            }
+            Err(e) => warn!("cannot save compiled rule: {e}"),
+        }
+    }
+    runtime.load(&source, Some(&pin))
+}
+
+/// Establish that the rule's module has its pinned digest, reading and
+/// hashing it only when no trusted store vouches for its file identity.
+/// Returns the module's label, its digest, and its bytes if they were read.
+fn verified_module(
+    stores: &Stores,
+    rule: &PlannedRule,
+) -> Result<(String, Sha256Digest, Option<ModuleSource>), RuleError> {
+    match &rule.module {
+        ModuleRef::Builtin(name) => {
+            let m = builtin_module(name)?;
+            let embedded: Sha256Digest = m.sha256.parse().expect("build.rs writes valid digests");
+            let label = format!("builtin:{name}");
+            if let Some(pin) = rule.pin
+                && pin != embedded
+            {
+                return Err(RuleError::DigestMismatch {
+                    module: label,
+                    expected: pin,
+                    actual: embedded,
+                });
+            }
+            Ok((label, embedded, None))
+        }
+        ModuleRef::File(path) => {
+            let label = path.display().to_string();
+            let pin = rule.pin.ok_or_else(|| RuleError::Invalid {
+                module: label.clone(),
+                message: "no sha256 pin".into(),
+            })?;
+            let unreadable = |source| RuleError::ModuleUnreadable {
+                path: path.clone(),
+                source,
+            };
+            let identity = FileIdentity::of(path).map_err(unreadable)?;
+            if let Some(known) = stores
+                .read
+                .iter()
+                .find_map(|s| s.known_digest(path, &identity))
+            {
+                if known != pin {
+                    return Err(RuleError::DigestMismatch {
+                        module: label,
+                        expected: pin,
+                        actual: known,
+                    });
+                }
+                return Ok((label, pin, None));
+            }
+            let source = ModuleSource::from_file(path)?;
+            let actual = source.digest();
+            if actual != pin {
+                return Err(RuleError::DigestMismatch {
+                    module: label,
+                    expected: pin,
+                    actual,
+                });
+            }
+            Ok((label, pin, Some(source)))
+        }
+    }
+}
+
+fn read_source(module: &ModuleRef) -> Result<ModuleSource, RuleError> {
+    match module {
+        ModuleRef::File(path) => ModuleSource::from_file(path),
+        ModuleRef::Builtin(name) => {
+            let m = builtin_module(name)?;
+            Ok(ModuleSource::from_static(
+                format!("builtin:{name}"),
+                m.bytes,
+            ))
+        }
+    }
+}
+
+fn builtin_module(name: &str) -> Result<&'static builtin::EmbeddedModule, RuleError> {
+    builtin::module(name).ok_or_else(|| RuleError::Invalid {
+        module: format!("builtin:{name}"),
+        message: format!(
+            "this hookwarden has no built-in rule `{name}` (it has: {})",
+            builtin::modules()
+                .iter()
+                .map(|m| m.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })
+}
+
+/// What `hookwarden compile` did for one rule.
+pub struct Compiled {
+    pub rule_id: String,
+    pub result: Result<PathBuf, String>,
+}
+
+/// Compile every rule into `store` (verifying pins), in parallel.
+pub fn compile_all(
+    runtime: &Runtime,
+    store: &ArtifactStore,
+    rules: &[PlannedRule],
+    mut progress: impl FnMut(usize, usize, &Compiled) + Send,
+) -> Vec<Compiled> {
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(rules.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::new());
+    let report = std::sync::Mutex::new(&mut progress);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(rule) = rules.get(i) else { break };
+                    let result = compile_one(runtime, store, rule);
+                    let compiled = Compiled {
+                        rule_id: rule.id.clone(),
+                        result,
+                    };
+                    let mut results = results.lock().unwrap_or_else(|e| e.into_inner());
+                    (report.lock().unwrap_or_else(|e| e.into_inner()))(
+                        results.len() + 1,
+                        rules.len(),
+                        &compiled,
+                    );
+                    results.push((i, compiled));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, c)| c).collect()
+}
+
+fn compile_one(
+    runtime: &Runtime,
+    store: &ArtifactStore,
+    rule: &PlannedRule,
+) -> Result<PathBuf, String> {
+    let source = read_source(&rule.module).map_err(|e| e.to_string())?;
+    let pin = rule.pin.unwrap_or_else(|| source.digest());
+    let artifact = runtime
+        .compile_artifact(&source, Some(&pin))
+        .map_err(|e| e.to_string())?;
+    let path = store.write(&pin, runtime.fingerprint(), &artifact)?;
+    if let ModuleRef::File(module) = &rule.module {
+        let identity =
+            FileIdentity::of(module).map_err(|e| format!("{}: {e}", module.display()))?;
+        // Re-hash after stat: the recorded identity must belong to the bytes
+        // we verified, not to a file swapped in between.
+        let again = ModuleSource::from_file(module).map_err(|e| e.to_string())?;
+        if again.digest() != pin || FileIdentity::of(module).ok() != Some(identity) {
+            return Err(format!(
+                "{} changed while it was being compiled",
+                module.display()
+            ));
+        }
+        store.record_identity(module, &identity, &pin)?;
+    }
+    Ok(path)
+}

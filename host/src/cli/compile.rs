@@ -1,0 +1,102 @@
+//! `hookwarden compile`: precompile every configured rule into a trusted
+//! artifact store, so hook calls only load native code.
+
+use crate::artifacts::{self, DEFAULT_ADMIN_STORE};
+use crate::plan::plan;
+use hookwarden_runtime::{ArtifactStore, Runtime};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(clap::Args, Debug)]
+pub struct CompileArgs {
+    /// The requirements file with the [hookwarden] table.
+    #[arg(long, value_name = "PATH")]
+    pub requirements: Option<PathBuf>,
+    /// The store to fill. Default: the admin store (`artifact_dir`, else
+    /// /var/cache/hookwarden) when run as root, else the per-user store.
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+}
+
+pub fn run(args: CompileArgs) -> i32 {
+    let loaded = match hookwarden_config::load(args.requirements.as_deref()) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("hookwarden: {e}");
+            return 2;
+        }
+    };
+    let dir = args.store.or_else(|| {
+        if is_root() {
+            Some(
+                loaded
+                    .config
+                    .artifact_dir
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_ADMIN_STORE.into()),
+            )
+        } else {
+            artifacts::user_store_dir()
+        }
+    });
+    let Some(dir) = dir else {
+        eprintln!("hookwarden: no store given and no HOME to put one in; use --store DIR");
+        return 2;
+    };
+    let store = match ArtifactStore::create(&dir) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("hookwarden: {e}");
+            return 2;
+        }
+    };
+    let runtime = match Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("hookwarden: cannot start the wasm engine: {e:#}");
+            return 2;
+        }
+    };
+    let rules = plan(&loaded.config);
+    let tty = std::io::stderr().is_terminal();
+    let started = Instant::now();
+    eprintln!(
+        "compiling {} rule(s) from {} into {}",
+        rules.len(),
+        loaded.source.describe(),
+        store.dir().display()
+    );
+    let results = artifacts::compile_all(&runtime, &store, &rules, |done, total, c| {
+        if tty {
+            eprint!("\r\x1b[2K[{done}/{total}] {}", c.rule_id);
+        }
+    });
+    if tty {
+        eprintln!();
+    }
+    let mut failed = 0;
+    for c in &results {
+        match &c.result {
+            Ok(path) => println!("ok    {}  {}", c.rule_id, path.display()),
+            Err(e) => {
+                failed += 1;
+                println!("FAIL  {}  {e}", c.rule_id);
+            }
+        }
+    }
+    eprintln!(
+        "compiled {} of {} in {:.0} ms",
+        results.len() - failed,
+        results.len(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    if failed == 0 { 0 } else { 1 }
+}
+
+fn is_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self")
+        .map(|m| m.uid() == 0)
+        .unwrap_or(false)
+}
