@@ -14,4 +14,5 @@ pub mod builtin;
 pub mod cli;
 pub mod fixtures;
 pub mod judge;
+pub mod phases;
 pub mod plan;

@@ -158,25 +158,26 @@ fn pipeline(
             );
         }
     };
-    let parsed = match adapter.parse(&payload, event_hint) {
-        Ok(parsed) => parsed,
-        Err(e) => {
-            if let Some(name) = event_hint
-                .map(str::to_owned)
-                .or_else(|| adapter.sniff_hook_name(&payload))
-            {
-                lock(progress).hook_name = Some(name);
+    let parsed =
+        match tracing::debug_span!("parse").in_scope(|| adapter.parse(&payload, event_hint)) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                if let Some(name) = event_hint
+                    .map(str::to_owned)
+                    .or_else(|| adapter.sniff_hook_name(&payload))
+                {
+                    lock(progress).hook_name = Some(name);
+                }
+                error!("invalid hook payload: {e}");
+                return fail_answer(
+                    adapter,
+                    progress,
+                    fail_mode,
+                    options,
+                    &format!("invalid hook payload: {e}"),
+                );
             }
-            error!("invalid hook payload: {e}");
-            return fail_answer(
-                adapter,
-                progress,
-                fail_mode,
-                options,
-                &format!("invalid hook payload: {e}"),
-            );
-        }
-    };
+        };
     lock(progress).hook_name = Some(parsed.hook_name.clone());
     let Some(event) = parsed.event else {
         info!(hook = %parsed.hook_name, "event not judged by hookwarden");
@@ -192,7 +193,8 @@ fn pipeline(
     }
 
     let stores = crate::artifacts::Stores::new(&config);
-    let judge = match Judge::new(plan(&config), stores) {
+    let judge = match tracing::debug_span!("engine").in_scope(|| Judge::new(plan(&config), stores))
+    {
         Ok(j) => j,
         Err(e) => {
             error!("cannot start the wasm engine: {e:#}");
@@ -208,7 +210,7 @@ fn pipeline(
     let aggregate = judge.judge(&event, |o| lock(progress).outcomes.push(o.clone()));
     let verdict = aggregate.verdict();
     audit(&parsed.hook_name, &aggregate, &verdict);
-    adapter.render(&parsed.hook_name, &verdict, options)
+    tracing::debug_span!("render").in_scope(|| adapter.render(&parsed.hook_name, &verdict, options))
 }
 
 /// The answer when the pipeline could not finish: the verdicts of the rules

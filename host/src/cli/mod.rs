@@ -1,5 +1,6 @@
 //! The `hookwarden` command line.
 
+mod bench;
 mod compile;
 mod hash;
 mod hook;
@@ -21,6 +22,8 @@ enum Command {
     /// Answer one hook call: read the agent's payload on stdin, run the
     /// rules, print the verdict in the agent's format.
     Hook(hook::HookArgs),
+    /// Measure hook latency from spawn to answer, against /bin/true and a bash + jq hook.
+    Bench(bench::BenchArgs),
     /// Precompile every configured rule into a trusted artifact store.
     Compile(compile::CompileArgs),
     /// Print the SHA-256 of rule modules, as pins expect them.
@@ -35,14 +38,26 @@ enum Command {
 /// `HOOKWARDEN_LOG` takes `tracing` filter directives; the default shows
 /// only warnings and errors, which agents ignore on a successful exit.
 fn init_logging(default: &str) {
+    use tracing_subscriber::prelude::*;
     let filter = tracing_subscriber::EnvFilter::try_from_env("HOOKWARDEN_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+    let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(false)
-        .with_target(false)
-        .try_init();
+        .with_target(false);
+    if crate::phases::enabled() {
+        // Time every span, whatever the log level.
+        let timer =
+            crate::phases::PhaseTimer.with_filter(tracing_subscriber::filter::LevelFilter::DEBUG);
+        let _ = tracing_subscriber::registry()
+            .with(fmt.with_filter(filter))
+            .with(timer)
+            .try_init();
+    } else {
+        let _ = tracing_subscriber::registry()
+            .with(fmt.with_filter(filter))
+            .try_init();
+    }
 }
 
 /// Run the CLI; returns the process exit code.
@@ -59,6 +74,10 @@ pub fn main(started: Instant) -> i32 {
         Command::Hook(args) => {
             init_logging("warn");
             hook::run(args, started)
+        }
+        Command::Bench(args) => {
+            init_logging("warn");
+            bench::run(args)
         }
         Command::Compile(args) => {
             init_logging("warn");

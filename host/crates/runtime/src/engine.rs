@@ -90,11 +90,24 @@ pub struct Runtime {
     linker: Linker<SandboxState>,
     ticker: Once,
     fingerprint: String,
+    metered: bool,
 }
 
 impl Runtime {
+    /// The runtime every hook call uses: fuel and deadlines enforced.
     pub fn new() -> anyhow::Result<Runtime> {
-        let engine = Engine::new(&Self::config())?;
+        Self::build(true)
+    }
+
+    /// A runtime that enforces neither fuel nor deadlines (memory is still
+    /// capped). Only for measuring what metering costs: never run rules
+    /// with it.
+    pub fn unmetered_for_benchmarks() -> anyhow::Result<Runtime> {
+        Self::build(false)
+    }
+
+    fn build(metered: bool) -> anyhow::Result<Runtime> {
+        let engine = Engine::new(&Self::config(metered))?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
         let fingerprint = fingerprint(&engine);
@@ -103,17 +116,18 @@ impl Runtime {
             linker,
             ticker: Once::new(),
             fingerprint,
+            metered,
         })
     }
 
     /// The engine configuration. Every setting here is part of what a
     /// precompiled artifact must match.
-    fn config() -> Config {
+    fn config(metered: bool) -> Config {
         let mut config = Config::new();
         config
             .wasm_component_model(true)
-            .consume_fuel(true)
-            .epoch_interruption(true)
+            .consume_fuel(metered)
+            .epoch_interruption(metered)
             .cranelift_opt_level(wasmtime::OptLevel::Speed);
         config
     }
@@ -285,22 +299,24 @@ impl Runtime {
         limits: &Limits,
         f: impl FnOnce(&wit::RuleComponent, &mut Store<SandboxState>) -> wasmtime::Result<R>,
     ) -> Result<R, RuleError> {
-        self.start_ticker();
         let mut store = Store::new(
             &self.engine,
             SandboxState::new(limits.memory_bytes, limits.output_bytes),
         );
         store.limiter(|s| &mut s.limiter);
-        store
-            .set_fuel(limits.fuel)
-            .expect("fuel is enabled in the engine config");
-        let ticks = limits
-            .deadline
-            .as_micros()
-            .div_ceil(EPOCH_TICK.as_micros())
-            .max(1);
-        store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX));
-        store.epoch_deadline_trap();
+        if self.metered {
+            self.start_ticker();
+            store
+                .set_fuel(limits.fuel)
+                .expect("fuel is enabled in the engine config");
+            let ticks = limits
+                .deadline
+                .as_micros()
+                .div_ceil(EPOCH_TICK.as_micros())
+                .max(1);
+            store.set_epoch_deadline(u64::try_from(ticks).unwrap_or(u64::MAX));
+            store.epoch_deadline_trap();
+        }
 
         let result = {
             let _span = debug_span!("instantiate").entered();

@@ -1,0 +1,518 @@
+//! `hookwarden bench`: hook latency from spawn to answer, as agents see it.
+//!
+//! Every scenario spawns a fresh process per call, writes the payload to its
+//! stdin and waits for its answer, like an agent does. Scenarios run
+//! round-robin (one call of each, then again) so machine noise hits them
+//! alike; the report gives medians, p99, peak RSS and ratios from that one
+//! run. Hookwarden scenarios use a precompiled, trusted store, as after
+//! `hookwarden compile`, and also report a per-phase breakdown from the
+//! hook's own `tracing` spans (`HOOKWARDEN_PHASES=1`).
+
+use crate::artifacts::{self};
+use crate::builtin;
+use crate::plan::plan;
+use hookwarden_runtime::{ArtifactStore, Runtime};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    /// Calls per scenario.
+    #[arg(long, default_value_t = 200)]
+    pub runs: usize,
+    /// Also write the results as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+}
+
+struct Scenario {
+    name: String,
+    program: PathBuf,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    stdin: Vec<u8>,
+    /// Collect the phase breakdown (hookwarden only).
+    phases: bool,
+    samples: Vec<Duration>,
+    max_rss_kib: i64,
+    phase_samples: BTreeMap<String, Vec<u64>>,
+}
+
+impl Scenario {
+    fn new(
+        name: impl Into<String>,
+        program: impl Into<PathBuf>,
+        args: &[&str],
+        stdin: Vec<u8>,
+    ) -> Scenario {
+        Scenario {
+            name: name.into(),
+            program: program.into(),
+            args: args.iter().map(|s| s.to_string()).collect(),
+            env: Vec::new(),
+            stdin,
+            phases: false,
+            samples: Vec::new(),
+            max_rss_kib: 0,
+            phase_samples: BTreeMap::new(),
+        }
+    }
+
+    /// One call: spawn, feed stdin, read the answer, reap. Returns the
+    /// answer so the caller can check it.
+    fn call(&mut self) -> Result<String, String> {
+        let started = Instant::now();
+        let mut child = Command::new(&self.program)
+            .args(&self.args)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .env("HOOKWARDEN_PHASES", if self.phases { "1" } else { "0" })
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| {
+                format!(
+                    "{}: cannot spawn {}: {e}",
+                    self.name,
+                    self.program.display()
+                )
+            })?;
+        let mut stdin = child.stdin.take().unwrap();
+        let payload = std::mem::take(&mut self.stdin);
+        let writer = std::thread::spawn(move || {
+            let _ = stdin.write_all(&payload);
+            payload
+        });
+        let mut stdout = String::new();
+        let mut stderr = String::new();
+        use std::io::Read;
+        child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut stdout)
+            .map_err(|e| e.to_string())?;
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .map_err(|e| e.to_string())?;
+        let (status, rss_kib) = wait4(child.id())?;
+        self.samples.push(started.elapsed());
+        self.stdin = writer.join().unwrap_or_default();
+        self.max_rss_kib = self.max_rss_kib.max(rss_kib);
+        if status != 0 {
+            return Err(format!("{}: exit status {status}: {stderr}", self.name));
+        }
+        if self.phases
+            && let Some(line) = stderr
+                .lines()
+                .find_map(|l| l.strip_prefix("hookwarden-phases "))
+            && let Ok(serde_json::Value::Object(map)) =
+                serde_json::from_str::<serde_json::Value>(line)
+        {
+            for (k, v) in map {
+                self.phase_samples
+                    .entry(k)
+                    .or_default()
+                    .push(v.as_u64().unwrap_or(0));
+            }
+        }
+        Ok(stdout)
+    }
+
+    fn median_ms(&self) -> f64 {
+        percentile(&self.samples, 0.5).as_secs_f64() * 1000.0
+    }
+
+    fn p99_ms(&self) -> f64 {
+        percentile(&self.samples, 0.99).as_secs_f64() * 1000.0
+    }
+}
+
+fn percentile(samples: &[Duration], q: f64) -> Duration {
+    let mut s = samples.to_vec();
+    s.sort();
+    if s.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((s.len() - 1) as f64 * q).round() as usize;
+    s[i]
+}
+
+fn median_u64(v: &[u64]) -> u64 {
+    let mut v = v.to_vec();
+    v.sort_unstable();
+    v.get(v.len() / 2).copied().unwrap_or(0)
+}
+
+/// Reap `pid` and return its exit status and peak RSS (KiB).
+fn wait4(pid: u32) -> Result<(i32, i64), String> {
+    let mut status = 0;
+    // SAFETY: plain FFI call with valid pointers to locals.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let r = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
+    if r < 0 {
+        return Err(format!("wait4: {}", std::io::Error::last_os_error()));
+    }
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    Ok((code, usage.ru_maxrss))
+}
+
+/// A copy of `module` with a custom section appended: a distinct module
+/// (new digest, its own artifact) that behaves exactly the same.
+fn distinct_copy(module: &[u8], n: usize) -> Vec<u8> {
+    let name = b"hookwarden-bench";
+    let payload = n.to_le_bytes();
+    let mut section = Vec::new();
+    leb128(&mut section, name.len());
+    section.extend_from_slice(name);
+    section.extend_from_slice(&payload);
+    let mut out = module.to_vec();
+    out.push(0); // custom section id
+    leb128(&mut out, section.len());
+    out.extend_from_slice(&section);
+    out
+}
+
+fn leb128(out: &mut Vec<u8>, mut n: usize) {
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn codex_payload(event: &str, command: &str, tool_response_bytes: usize) -> Vec<u8> {
+    let mut v = serde_json::json!({
+        "session_id": "01a202ff-9796-7eb2-873a-ecdbc0530e4e",
+        "turn_id": "01a202ff-97b0-78e3-8dc5-1d8d0e633287",
+        "transcript_path": "/home/dev/.codex/sessions/rollout.jsonl",
+        "cwd": "/home/dev/project",
+        "hook_event_name": event,
+        "model": "gpt-5-codex",
+        "permission_mode": "default",
+        "tool_name": "Bash",
+        "tool_input": {"command": command},
+        "tool_use_id": "call_bench_1"
+    });
+    if event == "PostToolUse" {
+        // Realistic tool output: lines of build log.
+        let line = "   Compiling hookwarden-bench v0.1.0 (/home/dev/project/crates/bench)\n";
+        let text: String = line
+            .repeat(tool_response_bytes / line.len() + 1)
+            .chars()
+            .take(tool_response_bytes)
+            .collect();
+        v["tool_response"] = text.into();
+    }
+    v.to_string().into_bytes()
+}
+
+const JQ_HOOK: &str = r#"#!/usr/bin/env bash
+# The kind of managed hook hookwarden replaces: bash + jq + grep.
+input=$(cat)
+cmd=$(printf '%s' "$input" | jq -r '.tool_input.command // empty')
+if printf '%s' "$cmd" | grep -Eq '(^|[;&|[:space:]])(sudo[[:space:]]+)?rm[[:space:]]+-[a-zA-Z]*[rR][a-zA-Z]*[[:space:]]+(/|~|\$HOME)|git[[:space:]]+reset[[:space:]]+--hard|(curl|wget)[^|]*\|[[:space:]]*(sudo[[:space:]]+)?(ba|z|da)?sh'; then
+  jq -cn --arg r "blocked: $cmd" '{hookSpecificOutput:{hookEventName:"PreToolUse",permissionDecision:"deny",permissionDecisionReason:$r}}'
+fi
+"#;
+
+pub fn run(args: BenchArgs) -> i32 {
+    match bench(&args) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("hookwarden bench: {e}");
+            1
+        }
+    }
+}
+
+fn bench(args: &BenchArgs) -> Result<(), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let dir = tmp.path();
+    let store_dir = dir.join("store");
+    let store = ArtifactStore::create(&store_dir)?;
+    let runtime = Runtime::new().map_err(|e| format!("{e:#}"))?;
+    let pack = builtin::modules().first().ok_or("no built-in rule")?;
+
+    // Requirements files: the built-in pack, and N distinct copies of its
+    // first rule pinned as file modules.
+    let mut configs: Vec<(String, PathBuf)> = Vec::new();
+    let builtin_req = dir.join("builtin.toml");
+    std::fs::write(
+        &builtin_req,
+        format!("[hookwarden]\nartifact_dir = \"{}\"\n", store_dir.display()),
+    )
+    .map_err(|e| e.to_string())?;
+    configs.push(("builtin".into(), builtin_req.clone()));
+    for n in [1usize, 10, 50] {
+        let mut body = format!("[hookwarden]\nartifact_dir = \"{}\"\n", store_dir.display());
+        for i in 0..n {
+            let bytes = distinct_copy(pack.bytes, i);
+            let module = dir.join(format!("rule-{i}.wasm"));
+            std::fs::write(&module, &bytes).map_err(|e| e.to_string())?;
+            body.push_str(&format!(
+                "[[hookwarden.rules]]\nid = \"r{i}\"\nmodule = \"{}\"\nsha256 = \"{}\"\nevents = []\nactions = []\n",
+                module.display(),
+                hookwarden_pin::Sha256Digest::of(&bytes)
+            ));
+        }
+        let path = dir.join(format!("rules-{n}.toml"));
+        std::fs::write(&path, body).map_err(|e| e.to_string())?;
+        configs.push((format!("{n} rules"), path));
+    }
+
+    // Cold compile of the built-in pack, then of everything.
+    let mut cold_ms = BTreeMap::new();
+    for (name, req) in &configs {
+        let loaded = hookwarden_config::load(Some(req)).map_err(|e| e.to_string())?;
+        let rules = plan(&loaded.config);
+        let started = Instant::now();
+        let results = artifacts::compile_all(&runtime, &store, &rules, |_, _, _| {});
+        if let Some(err) = results.iter().find_map(|c| c.result.as_ref().err()) {
+            return Err(format!("compile {name}: {err}"));
+        }
+        cold_ms.insert(name.clone(), started.elapsed().as_secs_f64() * 1000.0);
+    }
+
+    let jq_hook = dir.join("jq-hook.sh");
+    std::fs::write(&jq_hook, JQ_HOOK).map_err(|e| e.to_string())?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&jq_hook, std::fs::Permissions::from_mode(0o755))
+        .map_err(|e| e.to_string())?;
+
+    let hook_args = |req: &Path| {
+        vec![
+            "hook".to_string(),
+            "--agent".into(),
+            "codex".into(),
+            "--requirements".into(),
+            req.display().to_string(),
+        ]
+    };
+    let user_cache = dir.join("user-cache");
+    let mut scenarios = Vec::new();
+    let allow = codex_payload("PreToolUse", "cargo test --workspace", 0);
+    let deny = codex_payload("PreToolUse", "rm -rf ~/", 0);
+    scenarios.push(Scenario::new("/bin/true", "/bin/true", &[], allow.clone()));
+    scenarios.push(Scenario::new(
+        "bash + jq hook (allow)",
+        &jq_hook,
+        &[],
+        allow.clone(),
+    ));
+    scenarios.push(Scenario::new(
+        "bash + jq hook (deny)",
+        &jq_hook,
+        &[],
+        deny.clone(),
+    ));
+    let mut hw = |name: &str, req: &Path, stdin: Vec<u8>| {
+        let a = hook_args(req);
+        let mut s = Scenario::new(
+            name,
+            &exe,
+            &a.iter().map(String::as_str).collect::<Vec<_>>(),
+            stdin,
+        );
+        s.env.push((
+            "HOOKWARDEN_CACHE_DIR".into(),
+            user_cache.display().to_string(),
+        ));
+        s.phases = true;
+        scenarios.push(s);
+    };
+    hw(
+        "hookwarden built-in pack (allow)",
+        &builtin_req,
+        allow.clone(),
+    );
+    hw(
+        "hookwarden built-in pack (deny)",
+        &builtin_req,
+        deny.clone(),
+    );
+    for (name, req) in configs.iter().skip(1) {
+        hw(&format!("hookwarden {name} (allow)"), req, allow.clone());
+    }
+    let one_rule = &configs[1].1;
+    for size in [1usize << 10, 10 << 10, 100 << 10, 1 << 20] {
+        hw(
+            &format!("hookwarden 1 rule, PostToolUse {} KiB output", size >> 10),
+            one_rule,
+            codex_payload("PostToolUse", "cargo build", size),
+        );
+    }
+
+    // Warm up (page cache, first-run effects), checking every answer once.
+    for s in scenarios.iter_mut() {
+        let out = s.call()?;
+        let denied = out.contains("\"deny\"");
+        if s.name.contains("(deny)") != denied && !s.name.contains("/bin/true") {
+            return Err(format!("{}: unexpected answer {out:?}", s.name));
+        }
+        s.samples.clear();
+        s.phase_samples.clear();
+        s.max_rss_kib = 0;
+    }
+    eprintln!(
+        "running {} scenarios × {} calls, round-robin…",
+        scenarios.len(),
+        args.runs
+    );
+    for _ in 0..args.runs {
+        for s in scenarios.iter_mut() {
+            s.call()?;
+        }
+    }
+
+    let metering = metering_overhead(pack, args.runs.max(50))?;
+    report(&scenarios, &cold_ms, &metering, args)
+}
+
+/// In-process: median µs of instantiate + evaluate for the first built-in
+/// rule over everyday commands, with fuel and epoch checks and without.
+fn metering_overhead(pack: &builtin::EmbeddedModule, runs: usize) -> Result<[f64; 2], String> {
+    use hookwarden_runtime::{Limits, ModuleSource};
+    let commands = [
+        "cargo test --workspace",
+        "git status && git diff --stat",
+        "find . -name '*.rs' -exec grep -n TODO {} +",
+        "bash -c 'cd target && rm -rf debug/incremental'",
+    ];
+    let events: Vec<_> = commands
+        .iter()
+        .map(|c| crate::fixtures::shell_event(c))
+        .collect();
+    let mut out = [0.0; 2];
+    for (i, runtime) in [Runtime::new(), Runtime::unmetered_for_benchmarks()]
+        .into_iter()
+        .enumerate()
+    {
+        let runtime = runtime.map_err(|e| format!("{e:#}"))?;
+        let source = ModuleSource::from_static(pack.name, pack.bytes);
+        let rule = runtime.load(&source, None).map_err(|e| e.to_string())?;
+        let mut samples = Vec::new();
+        for _ in 0..runs {
+            for e in &events {
+                let started = Instant::now();
+                runtime
+                    .evaluate(&rule, e, "{}", &Limits::default())
+                    .map_err(|e| e.to_string())?;
+                samples.push(started.elapsed());
+            }
+        }
+        out[i] = percentile(&samples, 0.5).as_secs_f64() * 1e6;
+    }
+    Ok(out)
+}
+
+fn report(
+    scenarios: &[Scenario],
+    cold_ms: &BTreeMap<String, f64>,
+    metering: &[f64; 2],
+    args: &BenchArgs,
+) -> Result<(), String> {
+    let by_name = |n: &str| scenarios.iter().find(|s| s.name == n);
+    let true_ms = by_name("/bin/true").map_or(0.0, Scenario::median_ms);
+    let jq_ms = by_name("bash + jq hook (deny)").map_or(0.0, Scenario::median_ms);
+    println!(
+        "{:<48} {:>9} {:>9} {:>9} {:>10} {:>8}",
+        "scenario", "median ms", "p99 ms", "-true ms", "peak RSS", "jq / x"
+    );
+    for s in scenarios {
+        println!(
+            "{:<48} {:>9.3} {:>9.3} {:>9.3} {:>7.1} MiB {:>7.1}x",
+            s.name,
+            s.median_ms(),
+            s.p99_ms(),
+            s.median_ms() - true_ms,
+            s.max_rss_kib as f64 / 1024.0,
+            jq_ms / s.median_ms()
+        );
+    }
+    let m = |n: &str| by_name(n).map_or(f64::NAN, Scenario::median_ms);
+    let per_rule_us =
+        (m("hookwarden 50 rules (allow)") - m("hookwarden 1 rules (allow)")) / 49.0 * 1000.0;
+    let per_rule_10_us =
+        (m("hookwarden 10 rules (allow)") - m("hookwarden 1 rules (allow)")) / 9.0 * 1000.0;
+    println!();
+    println!(
+        "each extra rule: {per_rule_us:.0} µs (1→50 rules), {per_rule_10_us:.0} µs (1→10 rules)"
+    );
+    for (name, ms) in cold_ms {
+        println!("cold compile ({name}): {ms:.0} ms");
+    }
+    println!(
+        "instantiate + evaluate of the built-in rule, in process: {:.1} µs with fuel and epoch checks, {:.1} µs without ({:+.1}%)",
+        metering[0],
+        metering[1],
+        (metering[0] / metering[1] - 1.0) * 100.0
+    );
+    println!();
+    println!("phases, median µs per call (nested spans count in their parents too):");
+    let phase_names = [
+        "parse",
+        "engine",
+        "load",
+        "pin_check",
+        "load_artifact",
+        "instantiate",
+        "evaluate",
+        "render",
+        "total",
+    ];
+    print!("{:<48}", "scenario");
+    for p in phase_names {
+        print!(" {p:>13}");
+    }
+    println!();
+    for s in scenarios.iter().filter(|s| s.phases) {
+        print!("{:<48}", s.name);
+        for p in phase_names {
+            print!(
+                " {:>13}",
+                s.phase_samples.get(p).map_or(0, |v| median_u64(v))
+            );
+        }
+        println!();
+    }
+    if let Some(path) = &args.json {
+        let json: Vec<serde_json::Value> = scenarios
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "scenario": s.name,
+                    "median_ms": s.median_ms(),
+                    "p99_ms": s.p99_ms(),
+                    "peak_rss_kib": s.max_rss_kib,
+                    "phases_median_us": s.phase_samples.iter().map(|(k, v)| (k.clone(), median_u64(v))).collect::<BTreeMap<_, _>>(),
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "runs": args.runs,
+            "scenarios": json,
+            "per_extra_rule_us": per_rule_us,
+            "cold_compile_ms": cold_ms,
+            "evaluate_us": {"metered": metering[0], "unmetered": metering[1]},
+        });
+        std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap_or_default())
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
