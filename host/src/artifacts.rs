@@ -33,7 +33,7 @@ impl Stores {
             .artifact_dir
             .clone()
             .unwrap_or_else(|| DEFAULT_ADMIN_STORE.into());
-        let user = user_store_dir();
+        let user = user_store_dir().filter(|_| config.user_artifact_store);
         let mut read = Vec::new();
         for dir in [Some(admin), user.clone()].into_iter().flatten() {
             if !dir.exists() {

@@ -26,6 +26,11 @@ pub struct HookwardenConfig {
     /// `hookwarden compile` run as root. Default `/var/cache/hookwarden`.
     #[serde(default)]
     pub artifact_dir: Option<PathBuf>,
+    /// Also use (and fill, on a miss) the per-user store under the XDG cache
+    /// dir. The agent runs as that user and could write there, so a managed
+    /// deployment that runs `hookwarden compile` as root should set `false`.
+    #[serde(default = "yes")]
+    pub user_artifact_store: bool,
     #[serde(default)]
     pub rules: Vec<RuleEntry>,
 }
@@ -42,6 +47,7 @@ impl Default for HookwardenConfig {
             limits: LimitsConfig::default(),
             builtin_rules: None,
             artifact_dir: None,
+            user_artifact_store: true,
             rules: Vec::new(),
         }
     }
