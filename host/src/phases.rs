@@ -41,6 +41,14 @@ impl<S: tracing::Subscriber + for<'a> LookupSpan<'a>> Layer<S> for PhaseTimer {
     }
 }
 
+/// Record a point in time (µs since `started`) as a phase of its own.
+pub fn mark(name: &'static str, started: Instant) {
+    TOTALS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(name, started.elapsed().as_micros());
+}
+
 /// Print the totals, plus `total` (process start to now).
 pub fn report(started: Instant) {
     let mut totals = TOTALS.lock().unwrap_or_else(|e| e.into_inner()).clone();

@@ -210,12 +210,19 @@ fn compile_refuses_a_module_that_does_not_match_its_pin() {
 #[test]
 fn user_store_can_be_turned_off() {
     let s = setup();
-    let text = std::fs::read_to_string(&s.req).unwrap().replace("[hookwarden]\n", "[hookwarden]\nuser_artifact_store = false\n");
+    let text = std::fs::read_to_string(&s.req).unwrap().replace(
+        "[hookwarden]\n",
+        "[hookwarden]\nuser_artifact_store = false\n",
+    );
     std::fs::write(&s.req, text).unwrap();
     for _ in 0..2 {
         let out = hook_logged(&s);
         assert_codex_pre_tool_use_deny(&out);
-        assert!(out.stderr.contains("compiling"), "no store: every call compiles: {}", out.stderr);
+        assert!(
+            out.stderr.contains("compiling"),
+            "no store: every call compiles: {}",
+            out.stderr
+        );
     }
     assert!(!s.user.exists(), "the user store was not written");
 }

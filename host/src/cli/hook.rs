@@ -49,7 +49,9 @@ struct Progress {
 
 pub fn run(args: HookArgs, started: Instant) -> i32 {
     let adapter = hookwarden_agents::adapter(args.agent);
-    let (config, config_error) = match hookwarden_config::load(args.requirements.as_deref()) {
+    let (config, config_error) = match tracing::debug_span!("config")
+        .in_scope(|| hookwarden_config::load(args.requirements.as_deref()))
+    {
         Ok(loaded) => {
             if let ConfigSource::BuiltinDefault { .. } = loaded.source {
                 info!("using {}", loaded.source.describe());
@@ -128,11 +130,15 @@ pub fn run(args: HookArgs, started: Instant) -> i32 {
             ),
         },
     };
+    let code = emit(&answer);
     info!(
         elapsed_us = started.elapsed().as_micros() as u64,
         "answered"
     );
-    emit(&answer)
+    if crate::phases::enabled() {
+        crate::phases::report(started);
+    }
+    code
 }
 
 /// Read, parse, judge and render. Never panics on input; every failure
@@ -146,7 +152,7 @@ fn pipeline(
     progress: &Mutex<Progress>,
 ) -> Answer {
     let fail_mode = config.fail_mode;
-    let payload = match read_stdin() {
+    let payload = match tracing::debug_span!("stdin").in_scope(read_stdin) {
         Ok(p) => p,
         Err(e) => {
             return fail_answer(
@@ -192,7 +198,7 @@ fn pipeline(
         return adapter.render(&parsed.hook_name, &verdict, options);
     }
 
-    let stores = crate::artifacts::Stores::new(&config);
+    let stores = tracing::debug_span!("stores").in_scope(|| crate::artifacts::Stores::new(&config));
     let judge = match tracing::debug_span!("engine").in_scope(|| Judge::new(plan(&config), stores))
     {
         Ok(j) => j,

@@ -37,26 +37,31 @@ enum Command {
 /// Logs go to stderr, never stdout (stdout carries the agent's answer).
 /// `HOOKWARDEN_LOG` takes `tracing` filter directives; the default shows
 /// only warnings and errors, which agents ignore on a successful exit.
-fn init_logging(default: &str) {
+fn init_logging(default: tracing_subscriber::filter::LevelFilter) {
     use tracing_subscriber::prelude::*;
-    let filter = tracing_subscriber::EnvFilter::try_from_env("HOOKWARDEN_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    use tracing_subscriber::{EnvFilter, filter::LevelFilter};
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .with_target(false);
+    // Parsing filter directives costs more than a whole rule evaluation;
+    // only pay for it when HOOKWARDEN_LOG asks for something.
+    let fmt = match std::env::var("HOOKWARDEN_LOG") {
+        Ok(spec) if !spec.is_empty() => fmt
+            .with_filter(
+                EnvFilter::try_new(&spec).unwrap_or_else(|_| EnvFilter::new(default.to_string())),
+            )
+            .boxed(),
+        _ => fmt.with_filter(default).boxed(),
+    };
+    let registry = tracing_subscriber::registry().with(fmt);
     if crate::phases::enabled() {
         // Time every span, whatever the log level.
-        let timer =
-            crate::phases::PhaseTimer.with_filter(tracing_subscriber::filter::LevelFilter::DEBUG);
-        let _ = tracing_subscriber::registry()
-            .with(fmt.with_filter(filter))
-            .with(timer)
+        let _ = registry
+            .with(crate::phases::PhaseTimer.with_filter(LevelFilter::DEBUG))
             .try_init();
     } else {
-        let _ = tracing_subscriber::registry()
-            .with(fmt.with_filter(filter))
-            .try_init();
+        let _ = registry.try_init();
     }
 }
 
@@ -72,27 +77,30 @@ pub fn main(started: Instant) -> i32 {
     };
     match cli.command {
         Command::Hook(args) => {
-            init_logging("warn");
+            init_logging(tracing_subscriber::filter::LevelFilter::WARN);
+            if crate::phases::enabled() {
+                crate::phases::mark("cli_ready", started);
+            }
             hook::run(args, started)
         }
         Command::Bench(args) => {
-            init_logging("warn");
+            init_logging(tracing_subscriber::filter::LevelFilter::WARN);
             bench::run(args)
         }
         Command::Compile(args) => {
-            init_logging("warn");
+            init_logging(tracing_subscriber::filter::LevelFilter::WARN);
             compile::run(args)
         }
         Command::Hash(args) => {
-            init_logging("warn");
+            init_logging(tracing_subscriber::filter::LevelFilter::WARN);
             hash::run(args)
         }
         Command::Pin(args) => {
-            init_logging("warn");
+            init_logging(tracing_subscriber::filter::LevelFilter::WARN);
             pin::run(args)
         }
         Command::Test(args) => {
-            init_logging("warn");
+            init_logging(tracing_subscriber::filter::LevelFilter::WARN);
             test::run(args)
         }
     }

@@ -6,7 +6,7 @@ use crate::{Limits, RuleError, Sha256Digest, capabilities, convert};
 use hookwarden_event::{ActionKind, Event, HookEvent, Verdict};
 use std::borrow::Cow;
 use std::path::Path;
-use std::sync::Once;
+use std::sync::{Once, OnceLock};
 use std::time::Duration;
 use tracing::{debug, debug_span, warn};
 use wasmtime::component::{Component, Linker};
@@ -86,7 +86,11 @@ pub struct RuleMetadata {
 
 /// Compiles and runs rule components. One per process; cheap to create.
 pub struct Runtime {
+    /// Runs rules. It has no compiler: building one costs more than loading
+    /// a rule, and the hook path only loads artifacts.
     engine: Engine,
+    /// Compiles rules, with the same settings; created on first use.
+    compiler: OnceLock<Result<Engine, String>>,
     linker: Linker<SandboxState>,
     ticker: Once,
     fingerprint: String,
@@ -107,17 +111,57 @@ impl Runtime {
     }
 
     fn build(metered: bool) -> anyhow::Result<Runtime> {
-        let engine = Engine::new(&Self::config(metered))?;
+        let engine = debug_span!("engine_new").in_scope(|| {
+            let mut config = Self::config(metered);
+            config.enable_compiler(false);
+            Engine::new(&config)
+        })?;
         let mut linker = Linker::new(&engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-        let fingerprint = fingerprint(&engine);
+        debug_span!("link_wasi").in_scope(|| wasmtime_wasi::p2::add_to_linker_sync(&mut linker))?;
+        let fingerprint = debug_span!("fingerprint").in_scope(|| fingerprint(&engine));
         Ok(Runtime {
             engine,
             linker,
+            compiler: OnceLock::new(),
             ticker: Once::new(),
             fingerprint,
             metered,
         })
+    }
+
+    fn compiler(&self) -> Result<&Engine, String> {
+        self.compiler
+            .get_or_init(|| {
+                let _span = debug_span!("compiler_new").entered();
+                Engine::new(&Self::config(self.metered)).map_err(|e| format!("{e:#}"))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Compile `bytes` with the compiler engine and move the result into
+    /// the runtime engine (components belong to the engine that made them).
+    fn compile(&self, label: &str, bytes: &[u8]) -> Result<(Component, Vec<u8>), RuleError> {
+        let invalid = |message: String| RuleError::Invalid {
+            module: label.to_owned(),
+            message,
+        };
+        let compiler = self
+            .compiler()
+            .map_err(|e| invalid(format!("cannot start the compiler: {e}")))?;
+        let artifact = {
+            let _span = debug_span!("compile").entered();
+            let compiled =
+                Component::new(compiler, bytes).map_err(|e| invalid(format!("{e:#}")))?;
+            compiled
+                .serialize()
+                .map_err(|e| invalid(format!("cannot serialize: {e:#}")))?
+        };
+        // SAFETY: `artifact` was produced just now, by our own compiler
+        // engine, from bytes whose digest the caller checked.
+        let component = unsafe { Component::deserialize(&self.engine, &artifact) }
+            .map_err(|e| invalid(format!("{e:#}")))?;
+        Ok((component, artifact))
     }
 
     /// The engine configuration. Every setting here is part of what a
@@ -128,6 +172,11 @@ impl Runtime {
             .wasm_component_model(true)
             .consume_fuel(metered)
             .epoch_interruption(metered)
+            // Rules trap rather than unwind, and wasmtime walks its own frames
+            // for traps: native unwind tables and wasm address maps only make
+            // artifacts bigger and slower to load.
+            .native_unwind_info(false)
+            .generate_address_map(false)
             .cranelift_opt_level(wasmtime::OptLevel::Speed);
         config
     }
@@ -136,9 +185,9 @@ impl Runtime {
         &self.engine
     }
 
-    /// Identifies everything an artifact must match to load into this
-    /// engine: wasmtime's version, its compilation settings and target, and
-    /// this crate's version. Part of every artifact's name.
+    /// Identifies what an artifact must match to load into this engine:
+    /// wasmtime's version, its tunables and wasm features, and this crate's
+    /// version. Part of every artifact's name.
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
     }
@@ -161,17 +210,10 @@ impl Runtime {
                 actual: digest,
             });
         }
-        let component =
-            Component::new(&self.engine, &source.bytes).map_err(|e| RuleError::Invalid {
-                module: source.label.clone(),
-                message: format!("{e:#}"),
-            })?;
+        let (component, artifact) = self.compile(&source.label, &source.bytes)?;
         // Refuse now rather than store something that can never run.
-        self.prepare(source.label.clone(), digest, component.clone())?;
-        component.serialize().map_err(|e| RuleError::Invalid {
-            module: source.label.clone(),
-            message: format!("cannot serialize: {e:#}"),
-        })
+        self.prepare(source.label.clone(), digest, component)?;
+        Ok(artifact)
     }
 
     /// Load a precompiled artifact from a trusted store (see [`crate::store`]).
@@ -220,13 +262,7 @@ impl Runtime {
                 actual: digest,
             });
         }
-        let component = {
-            let _span = debug_span!("compile").entered();
-            Component::new(&self.engine, &source.bytes).map_err(|e| RuleError::Invalid {
-                module: source.label.clone(),
-                message: format!("{e:#}"),
-            })?
-        };
+        let (component, _) = self.compile(&source.label, &source.bytes)?;
         self.prepare(source.label.clone(), digest, component)
     }
 
@@ -355,19 +391,22 @@ fn fingerprint(engine: &Engine) -> String {
     use std::hash::{Hash, Hasher};
     /// Feeds `Hash` input into SHA-256, so the fingerprint is stable across
     /// processes and Rust versions (unlike `DefaultHasher`).
-    struct Sha(sha2::Sha256);
-    impl Hasher for Sha {
+    struct Bytes(Vec<u8>);
+    impl Hasher for Bytes {
         fn write(&mut self, bytes: &[u8]) {
-            sha2::Digest::update(&mut self.0, bytes);
+            self.0.extend_from_slice(bytes);
         }
         fn finish(&self) -> u64 {
             unreachable!("only the full digest is used")
         }
     }
-    let mut h = Sha(<sha2::Sha256 as sha2::Digest>::new());
+    // The compiler-less engine hashes wasmtime's version, tunables and
+    // features; compiler and CPU settings are checked by wasmtime itself
+    // when an artifact is loaded (a mismatch means: recompile).
+    let mut h = Bytes(Vec::with_capacity(1024));
     engine.precompile_compatibility_hash().hash(&mut h);
     h.write(env!("CARGO_PKG_VERSION").as_bytes());
-    let digest = sha2::Digest::finalize(h.0);
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(&h.0);
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
