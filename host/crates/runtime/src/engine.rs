@@ -2,11 +2,12 @@
 //! evaluating rules under limits.
 
 use crate::sandbox::SandboxState;
-use crate::{Limits, RuleError, Sha256Digest, capabilities, convert};
+use crate::{Limits, RuleError, Sha256Digest, capabilities, convert, link};
 use hookwarden_event::{ActionKind, Event, HookEvent, Verdict};
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::path::Path;
-use std::sync::{Once, OnceLock};
+use std::sync::{Mutex, Once, OnceLock};
 use std::time::Duration;
 use tracing::{debug, debug_span, warn};
 use wasmtime::component::{Component, Linker};
@@ -91,7 +92,8 @@ pub struct Runtime {
     engine: Engine,
     /// Compiles rules, with the same settings; created on first use.
     compiler: OnceLock<Result<Engine, String>>,
-    linker: Linker<SandboxState>,
+    /// Grows as components are loaded: only the WASI interfaces they import.
+    linker: Mutex<(Linker<SandboxState>, HashSet<String>)>,
     ticker: Once,
     fingerprint: String,
     metered: bool,
@@ -116,12 +118,11 @@ impl Runtime {
             config.enable_compiler(false);
             Engine::new(&config)
         })?;
-        let mut linker = Linker::new(&engine);
-        debug_span!("link_wasi").in_scope(|| wasmtime_wasi::p2::add_to_linker_sync(&mut linker))?;
+        let linker = Linker::new(&engine);
         let fingerprint = debug_span!("fingerprint").in_scope(|| fingerprint(&engine));
         Ok(Runtime {
             engine,
-            linker,
+            linker: Mutex::new((linker, HashSet::new())),
             compiler: OnceLock::new(),
             ticker: Once::new(),
             fingerprint,
@@ -284,7 +285,19 @@ impl Runtime {
             module: label.clone(),
             message: format!("{e:#}"),
         };
-        let pre = self.linker.instantiate_pre(&component).map_err(invalid)?;
+        let mut guard = self.linker.lock().unwrap_or_else(|e| e.into_inner());
+        let (linker, linked) = &mut *guard;
+        {
+            let _span = debug_span!("link_wasi").entered();
+            for import in &imports {
+                let name = link::unversioned(import);
+                if name.starts_with("wasi:") && !linked.contains(name) {
+                    link::link_interface(linker, name).map_err(invalid)?;
+                    linked.insert(name.to_owned());
+                }
+            }
+        }
+        let pre = linker.instantiate_pre(&component).map_err(invalid)?;
         let pre = RuleComponentPre::new(pre).map_err(invalid)?;
         Ok(LoadedRule { label, digest, pre })
     }

@@ -29,6 +29,7 @@ mod convert;
 mod engine;
 mod error;
 mod limits;
+mod link;
 pub mod sandbox;
 pub mod store;
 
