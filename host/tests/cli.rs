@@ -185,3 +185,34 @@ fn builtin_rule_fixtures_pass_as_built_components() {
         assert_eq!(out.code, 0, "{name}:\n{}\n{}", out.stdout, out.stderr);
     }
 }
+
+#[test]
+fn bench_runs_every_scenario_and_reports_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("bench.json");
+    let out = run(&["bench", "--runs", "2", "--json", json.to_str().unwrap()], b"", Duration::from_secs(300));
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let names: Vec<&str> = doc["scenarios"].as_array().unwrap().iter().map(|s| s["scenario"].as_str().unwrap()).collect();
+    for expected in [
+        "/bin/true",
+        "hookwarden built-in pack (allow)",
+        "hookwarden built-in pack (deny)",
+        "hookwarden 1 rule (allow)",
+        "hookwarden 10 rules (allow)",
+        "hookwarden 50 rules (allow)",
+        "hookwarden 1 rule, PostToolUse 1024 KiB output",
+    ] {
+        assert!(names.contains(&expected), "{expected} missing from {names:?}");
+    }
+    for s in doc["scenarios"].as_array().unwrap() {
+        assert!(s["median_ms"].as_f64().unwrap() > 0.0, "{s}");
+        if s["scenario"].as_str().unwrap().starts_with("hookwarden") {
+            let phases = s["phases_median_us"].as_object().unwrap();
+            for p in ["parse", "load", "instantiate", "evaluate", "render", "total"] {
+                assert!(phases.contains_key(p), "{p} missing in {s}");
+            }
+        }
+    }
+    assert!(out.stdout.contains("each extra rule:"), "{}", out.stdout);
+}

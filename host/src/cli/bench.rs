@@ -273,7 +273,8 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         }
         let path = dir.join(format!("rules-{n}.toml"));
         std::fs::write(&path, body).map_err(|e| e.to_string())?;
-        configs.push((format!("{n} rules"), path));
+        let name = if n == 1 { "1 rule".to_owned() } else { format!("{n} rules") };
+        configs.push((name, path));
     }
 
     // Cold compile of the built-in pack, then of everything.
@@ -447,9 +448,9 @@ fn report(
     }
     let m = |n: &str| by_name(n).map_or(f64::NAN, Scenario::median_ms);
     let per_rule_us =
-        (m("hookwarden 50 rules (allow)") - m("hookwarden 1 rules (allow)")) / 49.0 * 1000.0;
+        (m("hookwarden 50 rules (allow)") - m("hookwarden 1 rule (allow)")) / 49.0 * 1000.0;
     let per_rule_10_us =
-        (m("hookwarden 10 rules (allow)") - m("hookwarden 1 rules (allow)")) / 9.0 * 1000.0;
+        (m("hookwarden 10 rules (allow)") - m("hookwarden 1 rule (allow)")) / 9.0 * 1000.0;
     println!();
     println!(
         "each extra rule: {per_rule_us:.0} µs (1→50 rules), {per_rule_10_us:.0} µs (1→10 rules)"
