@@ -409,3 +409,17 @@ fn events_hookwarden_does_not_judge_get_no_output() {
     ));
     assert_no_decision(&hook(&req, payload));
 }
+
+#[test]
+fn event_flag_mismatch_is_answered_for_the_payloads_event() {
+    // Registered for Stop, called with a PreToolUse payload: the answer must
+    // be a PreToolUse deny, which is what Codex will read it as.
+    let (_d, req) = requirements(CODEX_ONLY);
+    let out = run(
+        &["hook", "--agent", "codex", "--event", "Stop", "--requirements", req.to_str().unwrap()],
+        codex_pre_tool_use("ls").as_bytes(),
+        Duration::from_secs(60),
+    );
+    let reason = assert_codex_pre_tool_use_deny(&out);
+    assert!(reason.contains("--event"), "{reason}");
+}

@@ -168,9 +168,14 @@ fn pipeline(
         match tracing::debug_span!("parse").in_scope(|| adapter.parse(&payload, event_hint)) {
             Ok(parsed) => parsed,
             Err(e) => {
-                if let Some(name) = event_hint
+                // The agent reads the answer as an answer to the event the
+                // payload names, so that name wins over --event; the flag
+                // covers payloads too broken to name anything.
+                if let Some(name) = e
+                    .payload_hook_name()
                     .map(str::to_owned)
                     .or_else(|| adapter.sniff_hook_name(&payload))
+                    .or_else(|| event_hint.map(str::to_owned))
                 {
                     lock(progress).hook_name = Some(name);
                 }

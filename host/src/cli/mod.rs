@@ -77,8 +77,10 @@ pub fn main(started: Instant) -> i32 {
     };
     match cli.command {
         Command::Hook(args) => {
+            let parsed = started.elapsed();
             init_logging(tracing_subscriber::filter::LevelFilter::WARN);
             if crate::phases::enabled() {
+                crate::phases::mark_duration("cli_parsed", parsed);
                 crate::phases::mark("cli_ready", started);
             }
             hook::run(args, started)

@@ -17,7 +17,8 @@ use serde_json::{Map, Value, json};
 
 pub struct Codex;
 
-/// How hookwarden treats each Codex event.
+/// How hookwarden treats each Codex event: `None` for a name Codex does not
+/// have, `Some(None)` for an event hookwarden does not judge.
 fn hook_event(name: &str) -> Option<Option<HookEvent>> {
     Some(match name {
         "PreToolUse" => Some(HookEvent::PreToolUse),
@@ -38,26 +39,40 @@ impl Adapter for Codex {
     }
 
     fn parse(&self, payload: &[u8], event_hint: Option<&str>) -> Result<Parsed, PayloadError> {
-        let text = String::from_utf8_lossy(payload);
-        if text.trim().is_empty() {
+        if payload.trim_ascii().is_empty() {
             return Err(PayloadError::Empty);
         }
-        let value: Value = serde_json::from_str(&text).map_err(PayloadError::NotJson)?;
+        // Codex writes `serde_json::to_string` output: valid UTF-8, so
+        // anything else is a broken payload (serde says where).
+        let value: Value = serde_json::from_slice(payload).map_err(PayloadError::NotJson)?;
         let Value::Object(obj) = value else {
             return Err(PayloadError::NotAnObject {
                 found: kind_of(&value),
             });
         };
-        let hook_name = string(&obj, "hook_event_name")?.to_owned();
-        if let Some(flag) = event_hint
-            && flag != hook_name
-        {
-            return Err(PayloadError::EventMismatch {
-                payload: hook_name,
-                flag: flag.to_owned(),
+        let hook_name = match (optional_string(&obj, "hook_event_name")?, event_hint) {
+            (Some(name), Some(flag)) if name != flag => {
+                return Err(PayloadError::EventMismatch {
+                    payload: name.to_owned(),
+                    flag: flag.to_owned(),
+                });
+            }
+            (Some(name), _) => name.to_owned(),
+            // Codex always sends the name; the flag stands in if it ever does not.
+            (None, Some(flag)) => flag.to_owned(),
+            (None, None) => {
+                return Err(PayloadError::Missing {
+                    field: "hook_event_name",
+                });
+            }
+        };
+        let Some(judged) = hook_event(&hook_name) else {
+            return Err(PayloadError::UnknownEvent {
+                agent: "Codex",
+                name: hook_name,
             });
-        }
-        let Some(hook) = hook_event(&hook_name).flatten() else {
+        };
+        let Some(hook) = judged else {
             return Ok(Parsed {
                 hook_name,
                 event: None,
@@ -164,9 +179,14 @@ impl Adapter for Codex {
             // The event is unknown (the payload was unreadable): the legacy
             // block form, which Codex honours on PreToolUse, PostToolUse and
             // UserPromptSubmit.
-            ("", Decision::Deny | Decision::Ask) => {
-                Answer::json(json!({"decision": "block", "reason": reason()}))
-            }
+            ("", Decision::Deny) => Answer::json(json!({"decision": "block", "reason": reason()})),
+            ("", Decision::Ask) => match options.ask_fallback {
+                AskFallback::Deny => Answer::json(json!({
+                    "decision": "block",
+                    "reason": format!("approval required: {}", reason()),
+                })),
+                AskFallback::Allow => Answer::none(),
+            },
             _ => Answer::none(),
         }
     }
@@ -187,14 +207,14 @@ fn pre_tool_use_deny(reason: String, context: Option<&str>) -> Answer {
 fn action(tool: &str, input: &Value) -> Result<Action, PayloadError> {
     Ok(match tool {
         "Bash" => Action::Shell(ShellCommand {
-            command: input_string(input, "command")?,
+            command: input_command(input)?,
             dialect: ShellDialect::Posix,
             workdir: input
                 .get("workdir")
                 .and_then(Value::as_str)
                 .map(str::to_owned),
         }),
-        "apply_patch" => Action::Patch(patch::parse(&input_string(input, "command")?)),
+        "apply_patch" => Action::Patch(patch::parse(&input_command(input)?)),
         _ => match mcp_name(tool) {
             Some((server, tool)) => Action::McpCall(McpCall {
                 server: server.to_owned(),
@@ -214,25 +234,44 @@ fn mcp_name(tool: &str) -> Option<(&str, &str)> {
     (!server.is_empty() && !tool.is_empty()).then_some((server, tool))
 }
 
-fn input_string(input: &Value, key: &'static str) -> Result<String, PayloadError> {
-    match input.get(key) {
+/// `tool_input.command` of `Bash` and `apply_patch`.
+fn input_command(input: &Value) -> Result<String, PayloadError> {
+    let Value::Object(fields) = input else {
+        return Err(PayloadError::WrongType {
+            field: "tool_input",
+            expected: "an object",
+            found: kind_of(input),
+        });
+    };
+    match fields.get("command") {
         Some(Value::String(s)) => Ok(s.clone()),
-        Some(_) => Err(PayloadError::WrongType {
-            field: key,
-            expected: "a string in tool_input",
+        Some(other) => Err(PayloadError::WrongType {
+            field: "tool_input.command",
+            expected: "a string",
+            found: kind_of(other),
         }),
-        None => Err(PayloadError::Missing { field: key }),
+        None => Err(PayloadError::Missing {
+            field: "tool_input.command",
+        }),
     }
 }
 
 fn string<'a>(obj: &'a Map<String, Value>, key: &'static str) -> Result<&'a str, PayloadError> {
+    optional_string(obj, key)?.ok_or(PayloadError::Missing { field: key })
+}
+
+fn optional_string<'a>(
+    obj: &'a Map<String, Value>,
+    key: &'static str,
+) -> Result<Option<&'a str>, PayloadError> {
     match obj.get(key) {
-        Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(PayloadError::WrongType {
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(PayloadError::WrongType {
             field: key,
             expected: "a string",
+            found: kind_of(other),
         }),
-        None => Err(PayloadError::Missing { field: key }),
+        None => Ok(None),
     }
 }
 

@@ -105,13 +105,20 @@ pub trait Adapter: Send + Sync {
     fn kind(&self) -> AgentKind;
 
     /// Parse a payload. `event_hint` is the `--event` flag: when given, the
-    /// payload's own event name must agree with it.
+    /// payload's own event name must agree with it (and stands in for it if
+    /// the payload has none). Never panics, whatever the bytes.
     fn parse(&self, payload: &[u8], event_hint: Option<&str>) -> Result<Parsed, PayloadError>;
 
-    /// Render a verdict for the event named `hook_name` (empty when unknown).
+    /// Render a verdict for the event named `hook_name`, the agent's own name
+    /// ([`Parsed::hook_name`]). Pass an empty name when the event is unknown
+    /// because the payload was unreadable: the adapter then picks the answer
+    /// most events of that agent accept. Events the adapter does not judge get
+    /// a no-op answer.
     fn render(&self, hook_name: &str, verdict: &Verdict, options: &RenderOptions) -> Answer;
 
-    /// Best-effort event name from a payload that does not parse.
+    /// Best-effort event name from a payload that does not parse (e.g.
+    /// truncated JSON), found by scanning the text for `"hook_event_name":"X"`,
+    /// so that even a fail-mode answer is rendered for the right event.
     fn sniff_hook_name(&self, payload: &[u8]) -> Option<String> {
         sniff_string_field(payload, "hook_event_name")
     }
