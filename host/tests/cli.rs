@@ -172,17 +172,24 @@ expect = "ask"
 }
 
 #[test]
-fn builtin_rule_fixtures_pass_as_built_components() {
-    let rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules");
-    for name in ["destructive-commands"] {
-        let module = component(name);
-        let cases = rules.join(name).join("cases.toml");
+fn rule_fixtures_pass_as_built_components() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for (package, cases) in [
+        (
+            "destructive-commands",
+            "rules/destructive-commands/cases.toml",
+        ),
+        ("prompt-secrets", "examples/sample-rule/cases.toml"),
+    ] {
+        let module = component(package);
+        let cases = root.join(cases);
         let out = run(
             &["test", module.to_str().unwrap(), cases.to_str().unwrap()],
             b"",
             LIMIT,
         );
-        assert_eq!(out.code, 0, "{name}:\n{}\n{}", out.stdout, out.stderr);
+        assert_eq!(out.code, 0, "{package}:\n{}\n{}", out.stdout, out.stderr);
+        assert!(out.stdout.contains(" passed, 0 failed"), "{}", out.stdout);
     }
 }
 
@@ -190,10 +197,20 @@ fn builtin_rule_fixtures_pass_as_built_components() {
 fn bench_runs_every_scenario_and_reports_json() {
     let dir = tempfile::tempdir().unwrap();
     let json = dir.path().join("bench.json");
-    let out = run(&["bench", "--runs", "2", "--json", json.to_str().unwrap()], b"", Duration::from_secs(300));
+    let out = run(
+        &["bench", "--runs", "2", "--json", json.to_str().unwrap()],
+        b"",
+        Duration::from_secs(300),
+    );
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
-    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    let names: Vec<&str> = doc["scenarios"].as_array().unwrap().iter().map(|s| s["scenario"].as_str().unwrap()).collect();
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let names: Vec<&str> = doc["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["scenario"].as_str().unwrap())
+        .collect();
     for expected in [
         "/bin/true",
         "hookwarden built-in pack (allow)",
@@ -203,13 +220,23 @@ fn bench_runs_every_scenario_and_reports_json() {
         "hookwarden 50 rules (allow)",
         "hookwarden 1 rule, PostToolUse 1024 KiB output",
     ] {
-        assert!(names.contains(&expected), "{expected} missing from {names:?}");
+        assert!(
+            names.contains(&expected),
+            "{expected} missing from {names:?}"
+        );
     }
     for s in doc["scenarios"].as_array().unwrap() {
         assert!(s["median_ms"].as_f64().unwrap() > 0.0, "{s}");
         if s["scenario"].as_str().unwrap().starts_with("hookwarden") {
             let phases = s["phases_median_us"].as_object().unwrap();
-            for p in ["parse", "load", "instantiate", "evaluate", "render", "total"] {
+            for p in [
+                "parse",
+                "load",
+                "instantiate",
+                "evaluate",
+                "render",
+                "total",
+            ] {
                 assert!(phases.contains_key(p), "{p} missing in {s}");
             }
         }
