@@ -36,3 +36,29 @@ pub fn selectors(name: &str) -> Option<(&'static [HookEvent], &'static [ActionKi
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hookwarden_runtime::{Limits, ModuleSource, Runtime};
+
+    #[test]
+    fn static_selectors_match_each_rules_own_metadata() {
+        let runtime = Runtime::new().unwrap();
+        for m in modules() {
+            let source = ModuleSource::from_static(m.name, m.bytes);
+            assert_eq!(
+                source.digest().to_string(),
+                m.sha256,
+                "{}: embedded digest",
+                m.name
+            );
+            let rule = runtime.load(&source, None).unwrap();
+            let meta = runtime.describe(&rule, &Limits::default()).unwrap();
+            assert_eq!(meta.id, m.name);
+            let (events, actions) = selectors(m.name).expect("every built-in rule has selectors");
+            assert_eq!(events, meta.events.as_slice(), "{}", m.name);
+            assert_eq!(actions, meta.actions.as_slice(), "{}", m.name);
+        }
+    }
+}

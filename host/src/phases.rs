@@ -51,7 +51,10 @@ pub fn mark(name: &'static str, started: Instant) {
 
 /// Record a duration measured before tracing was set up.
 pub fn mark_duration(name: &'static str, d: std::time::Duration) {
-    TOTALS.lock().unwrap_or_else(|e| e.into_inner()).insert(name, d.as_micros());
+    TOTALS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(name, d.as_micros());
 }
 
 /// Print the totals, plus `total` (process start to now).

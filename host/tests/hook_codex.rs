@@ -416,10 +416,36 @@ fn event_flag_mismatch_is_answered_for_the_payloads_event() {
     // be a PreToolUse deny, which is what Codex will read it as.
     let (_d, req) = requirements(CODEX_ONLY);
     let out = run(
-        &["hook", "--agent", "codex", "--event", "Stop", "--requirements", req.to_str().unwrap()],
+        &[
+            "hook",
+            "--agent",
+            "codex",
+            "--event",
+            "Stop",
+            "--requirements",
+            req.to_str().unwrap(),
+        ],
         codex_pre_tool_use("ls").as_bytes(),
         Duration::from_secs(60),
     );
     let reason = assert_codex_pre_tool_use_deny(&out);
     assert!(reason.contains("--event"), "{reason}");
+}
+
+#[test]
+fn the_example_codex_requirements_work_as_documented() {
+    let req = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/codex/requirements.toml");
+    let reason = assert_codex_pre_tool_use_deny(&hook(
+        &req,
+        &codex_pre_tool_use("git push --force origin main"),
+    ));
+    assert!(
+        reason.contains("[destructive-commands]") && !reason.contains("could not check"),
+        "{reason}"
+    );
+    assert_no_decision(&hook(
+        &req,
+        &codex_pre_tool_use("git push origin feature/login"),
+    ));
 }

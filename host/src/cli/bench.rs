@@ -273,7 +273,11 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         }
         let path = dir.join(format!("rules-{n}.toml"));
         std::fs::write(&path, body).map_err(|e| e.to_string())?;
-        let name = if n == 1 { "1 rule".to_owned() } else { format!("{n} rules") };
+        let name = if n == 1 {
+            "1 rule".to_owned()
+        } else {
+            format!("{n} rules")
+        };
         configs.push((name, path));
     }
 
