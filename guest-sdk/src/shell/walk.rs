@@ -1,0 +1,999 @@
+//! The AST walker: finds every simple command, looks through wrappers and
+//! nested shells.
+
+use brush_parser::ast;
+
+use super::words::{self, Sub};
+use super::wrappers::{self, Skip};
+use super::{Analysis, Opaque, OpaqueReason, Redirect, SimpleCommand, Word, basename, is_shell};
+
+/// Nested re-parses (`bash -c 'bash -c …'`) followed.
+const MAX_DEPTH: usize = 8;
+/// Input bytes analysed (per parse).
+const MAX_INPUT: usize = 256 * 1024;
+/// Syntactic nesting (brackets, `if`, `case`, loops) per parse; brush-parser
+/// recurses on it, and a wasm stack is small.
+const MAX_NESTING: usize = 32;
+/// Parses in one analysis (each substitution and nested shell is one).
+const MAX_PARSES: usize = 512;
+/// Commands reported in one analysis.
+const MAX_COMMANDS: usize = 4096;
+/// Snippets are cut to this many characters.
+const SNIPPET_CHARS: usize = 200;
+
+pub(super) struct Analyzer {
+    out: Analysis,
+    parses: usize,
+    too_large: bool,
+}
+
+#[derive(Clone, Default)]
+struct Ctx {
+    via: Vec<String>,
+    depth: usize,
+    background: bool,
+    in_function: Option<String>,
+    substituted_into: Option<String>,
+    /// Redirections of enclosing compound commands.
+    redirects: Vec<Redirect>,
+}
+
+impl Ctx {
+    fn nested(&self, label: impl Into<String>) -> Ctx {
+        let mut c = self.clone();
+        c.via.push(label.into());
+        c.redirects.clear();
+        c.substituted_into = None;
+        c.background = false;
+        c
+    }
+}
+
+/// What a pipeline element resolved to.
+#[derive(Default)]
+struct Head {
+    /// The program that runs (after wrappers).
+    name: Option<String>,
+    /// The reported command for it, if any.
+    primary: Option<usize>,
+    /// Commands at this level (for compound commands: all of them).
+    members: Vec<usize>,
+    /// A shell that reads its script from stdin (no `-c`, no script file).
+    stdin_script: bool,
+    /// The snippet, for opaque reports about the pipe.
+    snippet: String,
+}
+
+/// The parts of a simple command, collected.
+struct Acc<'a> {
+    argv: &'a mut Vec<Word>,
+    env: &'a mut Vec<(String, String)>,
+    redirects: &'a mut Vec<Redirect>,
+    pending: &'a mut Pending,
+}
+
+/// The substitutions a command's words hold, walked once the command is
+/// resolved (their output goes to it).
+struct Pending {
+    subs: Vec<Sub>,
+    procsubs: Vec<(&'static str, String)>,
+}
+
+fn cut(s: &str) -> String {
+    let s = s.trim();
+    if s.chars().count() <= SNIPPET_CHARS {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(SNIPPET_CHARS).collect();
+    out.push('…');
+    out
+}
+
+/// The deepest syntactic nesting, over-approximated (quotes ignored).
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut word = String::new();
+    let flush = |word: &mut String, depth: &mut usize, max: &mut usize| {
+        match word.as_str() {
+            "if" | "case" | "while" | "until" | "for" | "select" | "function" => {
+                *depth += 1;
+                *max = (*max).max(*depth);
+            }
+            "fi" | "esac" | "done" => *depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        match c {
+            '(' | '{' | '[' => {
+                flush(&mut word, &mut depth, &mut max);
+                depth += 1;
+                max = max.max(depth);
+            }
+            ')' | '}' | ']' => {
+                flush(&mut word, &mut depth, &mut max);
+                depth = depth.saturating_sub(1);
+            }
+            c if c.is_whitespace() || matches!(c, ';' | '&' | '|') => {
+                flush(&mut word, &mut depth, &mut max)
+            }
+            c => {
+                if word.len() < 8 {
+                    word.push(c);
+                }
+            }
+        }
+    }
+    flush(&mut word, &mut depth, &mut max);
+    max
+}
+
+impl Analyzer {
+    pub(super) fn run(command: &str) -> Analysis {
+        let mut a = Analyzer {
+            out: Analysis::default(),
+            parses: 0,
+            too_large: false,
+        };
+        a.analyze_text(command, &Ctx::default());
+        a.out
+    }
+
+    fn opaque(&mut self, reason: OpaqueReason, snippet: &str, ctx: &Ctx) {
+        if self.out.opaque.len() >= 64 {
+            return;
+        }
+        self.out.opaque.push(Opaque {
+            reason,
+            snippet: cut(snippet),
+            via: ctx.via.clone(),
+        });
+    }
+
+    fn analyze_text(&mut self, text: &str, ctx: &Ctx) {
+        if ctx.depth > MAX_DEPTH || nesting(text) > MAX_NESTING {
+            self.opaque(OpaqueReason::TooDeep, text, ctx);
+            return;
+        }
+        self.parses += 1;
+        if text.len() > MAX_INPUT || self.parses > MAX_PARSES {
+            self.opaque(OpaqueReason::TooLarge, text, ctx);
+            return;
+        }
+        if text.trim().is_empty() {
+            return;
+        }
+        let mut parser =
+            brush_parser::Parser::new(std::io::Cursor::new(text.as_bytes()), words::options());
+        match parser.parse_program() {
+            Ok(program) => {
+                for list in &program.complete_commands {
+                    self.walk_list(list, ctx);
+                }
+            }
+            Err(e) => self.opaque(OpaqueReason::ParseError(e.to_string()), text, ctx),
+        }
+    }
+
+    /// Parse `text` as a nested script.
+    fn nested(&mut self, text: &str, ctx: &Ctx, label: impl Into<String>) {
+        let mut c = ctx.nested(label);
+        c.depth += 1;
+        self.analyze_text(text, &c);
+    }
+
+    fn walk_list(&mut self, list: &ast::CompoundList, ctx: &Ctx) {
+        for item in &list.0 {
+            if matches!(item.1, ast::SeparatorOperator::Async) && !ctx.background {
+                let mut c = ctx.clone();
+                c.background = true;
+                self.walk_and_or(&item.0, &c);
+            } else {
+                self.walk_and_or(&item.0, ctx);
+            }
+        }
+    }
+
+    fn walk_and_or(&mut self, list: &ast::AndOrList, ctx: &Ctx) {
+        self.walk_pipeline(&list.first, ctx);
+        for next in &list.additional {
+            match next {
+                ast::AndOr::And(p) | ast::AndOr::Or(p) => self.walk_pipeline(p, ctx),
+            }
+        }
+    }
+
+    fn walk_pipeline(&mut self, pipeline: &ast::Pipeline, ctx: &Ctx) {
+        let mut prev: Option<Head> = None;
+        for cmd in &pipeline.seq {
+            let head = self.walk_command(cmd, ctx);
+            if let Some(left) = &prev {
+                for &i in &left.members {
+                    if self.out.commands[i].piped_into.is_none() {
+                        self.out.commands[i].piped_into = head.name.clone();
+                    }
+                }
+                for &i in &head.members {
+                    if self.out.commands[i].piped_from.is_none() {
+                        self.out.commands[i].piped_from = left.name.clone();
+                    }
+                }
+                if head.stdin_script {
+                    self.script_from_pipe(left, &head, ctx);
+                }
+            }
+            prev = Some(head);
+        }
+    }
+
+    /// `left | sh`: what the shell runs is what `left` prints.
+    fn script_from_pipe(&mut self, left: &Head, right: &Head, ctx: &Ctx) {
+        let shell = right.name.clone().unwrap_or_default();
+        let snippet = format!("{} | {}", left.snippet, right.snippet);
+        let Some(idx) = left.primary else {
+            self.opaque(OpaqueReason::ShellOfNonLiteral, &snippet, ctx);
+            return;
+        };
+        let cmd = self.out.commands[idx].clone();
+        let label = if shell == "ssh" { "ssh" } else { "pipe-to-sh" };
+        match cmd.program.as_str() {
+            "echo" | "printf" => match printed_text(&cmd) {
+                Some(text) => self.nested(&text, ctx, label),
+                None => self.opaque(OpaqueReason::ShellOfNonLiteral, &snippet, ctx),
+            },
+            "cat" if cmd.args.is_empty() => {
+                if let Some(r) = cmd
+                    .redirects
+                    .iter()
+                    .find(|r| matches!(r.op.as_str(), "<<" | "<<-" | "<<<"))
+                {
+                    self.nested(&r.target.text.clone(), ctx, label);
+                }
+            }
+            // Reading a file or a download: the content is unknown but not
+            // hidden; rules see `piped_into` (e.g. `curl … | sh`).
+            "cat" | "curl" | "wget" | "fetch" | "aria2c" | "http" | "https" | "xh" | "tee" => {}
+            p if is_decoder(p, &cmd) => {
+                self.opaque(OpaqueReason::EncodedPayloadToShell, &snippet, ctx)
+            }
+            _ => self.opaque(OpaqueReason::ShellOfNonLiteral, &snippet, ctx),
+        }
+    }
+
+    fn walk_command(&mut self, cmd: &ast::Command, ctx: &Ctx) -> Head {
+        match cmd {
+            ast::Command::Simple(sc) => self.walk_simple(sc, ctx),
+            ast::Command::Compound(cc, redirects) => {
+                let mut c = ctx.clone();
+                if let Some(list) = redirects {
+                    for r in &list.0 {
+                        let (red, pending) = self.convert_redirect(r);
+                        c.redirects.push(red);
+                        self.walk_pending(pending, ctx, None);
+                    }
+                }
+                let start = self.out.commands.len();
+                self.walk_compound(cc, &c);
+                let members = (start..self.out.commands.len())
+                    .filter(|&i| self.out.commands[i].via.len() == ctx.via.len())
+                    .collect();
+                Head {
+                    members,
+                    snippet: cut(&cc.to_string()),
+                    ..Head::default()
+                }
+            }
+            ast::Command::Function(f) => {
+                let name = words::convert(&f.fname.value).first().0.text;
+                self.out.functions.push(name.clone());
+                let mut c = ctx.clone();
+                c.in_function = Some(name);
+                c.background = false;
+                if let Some(list) = &f.body.1 {
+                    for r in &list.0 {
+                        let (red, pending) = self.convert_redirect(r);
+                        c.redirects.push(red);
+                        self.walk_pending(pending, ctx, None);
+                    }
+                }
+                self.walk_compound(&f.body.0, &c);
+                Head::default()
+            }
+            ast::Command::ExtendedTest(test, _) => {
+                self.walk_test(&test.expr, ctx);
+                Head::default()
+            }
+        }
+    }
+
+    fn walk_test(&mut self, e: &ast::ExtendedTestExpr, ctx: &Ctx) {
+        match e {
+            ast::ExtendedTestExpr::And(a, b) | ast::ExtendedTestExpr::Or(a, b) => {
+                self.walk_test(a, ctx);
+                self.walk_test(b, ctx);
+            }
+            ast::ExtendedTestExpr::Not(a) | ast::ExtendedTestExpr::Parenthesized(a) => {
+                self.walk_test(a, ctx)
+            }
+            ast::ExtendedTestExpr::UnaryTest(_, w) => self.walk_word_subs(&w.value, ctx),
+            ast::ExtendedTestExpr::BinaryTest(_, a, b) => {
+                self.walk_word_subs(&a.value, ctx);
+                self.walk_word_subs(&b.value, ctx);
+            }
+        }
+    }
+
+    /// Walk only the substitutions of a word (for, case, test operands).
+    fn walk_word_subs(&mut self, raw: &str, ctx: &Ctx) {
+        if raw.contains('$') || raw.contains('`') {
+            let subs = words::convert(raw).subs;
+            self.walk_pending(
+                Pending {
+                    subs,
+                    procsubs: Vec::new(),
+                },
+                ctx,
+                None,
+            );
+        }
+    }
+
+    fn walk_arith(&mut self, text: &str, ctx: &Ctx) {
+        let mut subs = Vec::new();
+        words::scan_subs(text, &mut subs, 0);
+        self.walk_pending(
+            Pending {
+                subs,
+                procsubs: Vec::new(),
+            },
+            ctx,
+            None,
+        );
+    }
+
+    fn walk_compound(&mut self, cc: &ast::CompoundCommand, ctx: &Ctx) {
+        use ast::CompoundCommand as C;
+        match cc {
+            C::Arithmetic(a) => self.walk_arith(&a.expr.value, ctx),
+            C::ArithmeticForClause(f) => {
+                for e in [&f.initializer, &f.condition, &f.updater]
+                    .into_iter()
+                    .flatten()
+                {
+                    self.walk_arith(&e.value, ctx);
+                }
+                self.walk_list(&f.body.list, ctx);
+            }
+            C::BraceGroup(b) => self.walk_list(&b.list, ctx),
+            C::Subshell(s) => self.walk_list(&s.list, ctx),
+            C::ForClause(f) => {
+                for w in f.values.iter().flatten() {
+                    self.walk_word_subs(&w.value, ctx);
+                }
+                self.walk_list(&f.body.list, ctx);
+            }
+            C::CaseClause(c) => {
+                self.walk_word_subs(&c.value.value, ctx);
+                for item in &c.cases {
+                    for p in &item.patterns {
+                        self.walk_word_subs(&p.value, ctx);
+                    }
+                    if let Some(list) = &item.cmd {
+                        self.walk_list(list, ctx);
+                    }
+                }
+            }
+            C::IfClause(i) => {
+                self.walk_list(&i.condition, ctx);
+                self.walk_list(&i.then, ctx);
+                for e in i.elses.iter().flatten() {
+                    if let Some(cond) = &e.condition {
+                        self.walk_list(cond, ctx);
+                    }
+                    self.walk_list(&e.body, ctx);
+                }
+            }
+            C::WhileClause(w) | C::UntilClause(w) => {
+                self.walk_list(&w.0, ctx);
+                self.walk_list(&w.1.list, ctx);
+            }
+            C::Coprocess(c) => {
+                let mut bg = ctx.clone();
+                bg.background = true;
+                self.walk_command(&c.body, &bg);
+            }
+        }
+    }
+
+    /// Walk the substitutions found in a command's words.
+    fn walk_pending(&mut self, pending: Pending, ctx: &Ctx, consumer: Option<&str>) {
+        for sub in pending.subs {
+            let mut c = ctx.nested(sub.label);
+            c.substituted_into = consumer.map(str::to_string);
+            self.analyze_text(&sub.text, &c);
+        }
+        for (label, text) in pending.procsubs {
+            let mut c = ctx.nested(label);
+            c.substituted_into = consumer.map(str::to_string);
+            self.analyze_text(&text, &c);
+        }
+    }
+
+    fn convert_redirect(&mut self, r: &ast::IoRedirect) -> (Redirect, Pending) {
+        let mut pending = Pending {
+            subs: Vec::new(),
+            procsubs: Vec::new(),
+        };
+        let redirect = match r {
+            ast::IoRedirect::File(fd, kind, target) => {
+                let target = match target {
+                    ast::IoFileRedirectTarget::Filename(w)
+                    | ast::IoFileRedirectTarget::Duplicate(w) => {
+                        let (w, subs) = words::convert(&w.value).first();
+                        pending.subs = subs;
+                        w
+                    }
+                    ast::IoFileRedirectTarget::Fd(n) => Word::literal(n.to_string()),
+                    ast::IoFileRedirectTarget::ProcessSubstitution(k, sub) => {
+                        pending.procsubs.push(procsub(k, sub));
+                        Word {
+                            text: format!("{k}(…)"),
+                            literal: false,
+                        }
+                    }
+                };
+                Redirect {
+                    fd: *fd,
+                    op: kind.to_string(),
+                    target,
+                }
+            }
+            ast::IoRedirect::HereDocument(fd, doc) => {
+                let body = doc.doc.value.clone();
+                let expands = doc.requires_expansion && words::scan_subs(&body, &mut pending.subs, 0);
+                Redirect {
+                    fd: *fd,
+                    op: if doc.remove_tabs { "<<-" } else { "<<" }.to_string(),
+                    target: Word {
+                        text: body,
+                        literal: !expands,
+                    },
+                }
+            }
+            ast::IoRedirect::HereString(fd, w) => {
+                let (w, subs) = words::convert(&w.value).first();
+                pending.subs = subs;
+                Redirect {
+                    fd: *fd,
+                    op: "<<<".to_string(),
+                    target: w,
+                }
+            }
+            ast::IoRedirect::OutputAndError(w, append) => {
+                let (w, subs) = words::convert(&w.value).first();
+                pending.subs = subs;
+                Redirect {
+                    fd: None,
+                    op: if *append { "&>>" } else { "&>" }.to_string(),
+                    target: w,
+                }
+            }
+        };
+        (redirect, pending)
+    }
+
+    fn walk_simple(&mut self, sc: &ast::SimpleCommand, ctx: &Ctx) -> Head {
+        let snippet = cut(&sc.to_string());
+        let mut argv: Vec<Word> = Vec::new();
+        let mut env = Vec::new();
+        let mut redirects = ctx.redirects.clone();
+        let mut pending = Pending {
+            subs: Vec::new(),
+            procsubs: Vec::new(),
+        };
+        let mut acc = Acc {
+            argv: &mut argv,
+            env: &mut env,
+            redirects: &mut redirects,
+            pending: &mut pending,
+        };
+        for item in sc.prefix.iter().flat_map(|p| p.0.iter()) {
+            self.take_item(item, true, &mut acc);
+        }
+        if let Some(w) = &sc.word_or_name {
+            let conv = words::convert(&w.value);
+            acc.argv.extend(conv.words);
+            acc.pending.subs.extend(conv.subs);
+        }
+        for item in sc.suffix.iter().flat_map(|s| s.0.iter()) {
+            self.take_item(item, false, &mut acc);
+        }
+
+        let head = self.resolve(argv, env, redirects, ctx, &snippet);
+        let consumer = head.name.clone();
+        self.walk_pending(pending, ctx, consumer.as_deref());
+        head
+    }
+
+    fn take_item(&mut self, item: &ast::CommandPrefixOrSuffixItem, in_prefix: bool, acc: &mut Acc<'_>) {
+        match item {
+            ast::CommandPrefixOrSuffixItem::IoRedirect(r) => {
+                let (red, p) = self.convert_redirect(r);
+                acc.redirects.push(red);
+                acc.pending.subs.extend(p.subs);
+                acc.pending.procsubs.extend(p.procsubs);
+            }
+            ast::CommandPrefixOrSuffixItem::Word(w) => {
+                let conv = words::convert(&w.value);
+                acc.argv.extend(conv.words);
+                acc.pending.subs.extend(conv.subs);
+            }
+            ast::CommandPrefixOrSuffixItem::AssignmentWord(a, w) => {
+                if in_prefix {
+                    let value = match &a.value {
+                        ast::AssignmentValue::Scalar(v) => {
+                            let (v, subs) = words::convert(&v.value).first();
+                            acc.pending.subs.extend(subs);
+                            v.text
+                        }
+                        ast::AssignmentValue::Array(items) => {
+                            for (k, v) in items {
+                                for word in k.iter().chain(std::iter::once(v)) {
+                                    acc.pending.subs.extend(words::convert(&word.value).subs);
+                                }
+                            }
+                            "(…)".to_string()
+                        }
+                    };
+                    let name = match &a.name {
+                        ast::AssignmentName::VariableName(n) => n.clone(),
+                        ast::AssignmentName::ArrayElementName(n, i) => format!("{n}[{i}]"),
+                    };
+                    acc.env.push((name, value));
+                } else {
+                    // `export X=$(…)`, `declare -a y=(…)`: an argument.
+                    let conv = words::convert(&w.value);
+                    acc.argv.extend(conv.words);
+                    acc.pending.subs.extend(conv.subs);
+                }
+            }
+            ast::CommandPrefixOrSuffixItem::ProcessSubstitution(k, sub) => {
+                acc.pending.procsubs.push(procsub(k, sub));
+                acc.argv.push(Word {
+                    text: format!("{k}(…)"),
+                    literal: false,
+                });
+            }
+        }
+    }
+
+    fn emit(
+        &mut self,
+        argv: &[Word],
+        env: Vec<(String, String)>,
+        redirects: Vec<Redirect>,
+        via: &[String],
+        ctx: &Ctx,
+        snippet: &str,
+    ) -> Option<usize> {
+        if self.out.commands.len() >= MAX_COMMANDS {
+            if !self.too_large {
+                self.too_large = true;
+                self.opaque(OpaqueReason::TooLarge, snippet, ctx);
+            }
+            return None;
+        }
+        let (program_path, args) = match argv.split_first() {
+            Some((p, rest)) => (p.text.clone(), rest.to_vec()),
+            None => (String::new(), Vec::new()),
+        };
+        self.out.commands.push(SimpleCommand {
+            program: basename(&program_path).to_string(),
+            program_path,
+            args,
+            redirects,
+            env,
+            via: via.to_vec(),
+            piped_into: None,
+            piped_from: None,
+            substituted_into: ctx.substituted_into.clone(),
+            background: ctx.background,
+            in_function: ctx.in_function.clone(),
+            snippet: snippet.to_string(),
+        });
+        Some(self.out.commands.len() - 1)
+    }
+
+    fn plain(
+        &mut self,
+        argv: &[Word],
+        env: Vec<(String, String)>,
+        redirects: Vec<Redirect>,
+        via: &[String],
+        ctx: &Ctx,
+        snippet: &str,
+    ) -> Head {
+        let primary = self.emit(argv, env, redirects, via, ctx, snippet);
+        Head {
+            name: argv.first().map(|w| basename(&w.text).to_string()),
+            primary,
+            members: primary.into_iter().collect(),
+            stdin_script: false,
+            snippet: snippet.to_string(),
+        }
+    }
+
+    /// Resolve wrappers and nested shells; report the command(s).
+    fn resolve(
+        &mut self,
+        argv: Vec<Word>,
+        mut env: Vec<(String, String)>,
+        redirects: Vec<Redirect>,
+        ctx: &Ctx,
+        snippet: &str,
+    ) -> Head {
+        let mut via = ctx.via.clone();
+        let mut i = 0;
+        loop {
+            let Some(first) = argv.get(i) else {
+                if i == 0 && redirects.len() > ctx.redirects.len() {
+                    // Redirections only: `> /dev/sda`.
+                    return self.plain(&[], env, redirects, &via, ctx, snippet);
+                }
+                return Head {
+                    snippet: snippet.to_string(),
+                    ..Head::default()
+                };
+            };
+            if !first.literal {
+                self.opaque(OpaqueReason::DynamicProgram(first.text.clone()), snippet, ctx);
+                return Head {
+                    snippet: snippet.to_string(),
+                    ..Head::default()
+                };
+            }
+            let name = basename(&first.text).to_string();
+            let rest = &argv[i + 1..];
+            let vctx = Ctx {
+                via: via.clone(),
+                ..ctx.clone()
+            };
+            if let Some(spec) = wrappers::spec(&name) {
+                match wrappers::skip(spec, rest, &mut env) {
+                    Skip::Command(n) if n < rest.len() => {
+                        via.push(name);
+                        i += 1 + n;
+                        continue;
+                    }
+                    Skip::SplitString { text, rest: after } => {
+                        let mut script = text.text.clone();
+                        let mut literal = text.literal;
+                        for w in &rest[after.min(rest.len())..] {
+                            script.push(' ');
+                            script.push_str(&w.text);
+                            literal &= w.literal;
+                        }
+                        return self.run_string(&name, "env -S", &script, literal, &vctx, snippet);
+                    }
+                    // No command follows, or an option says none runs.
+                    _ => return self.plain(&argv[i..], env, redirects, &via, ctx, snippet),
+                }
+            }
+            return match name.as_str() {
+                n if is_shell(n) => self.resolve_shell(&argv[i..], env, redirects, &vctx, snippet),
+                "eval" => {
+                    let literal = rest.iter().all(|w| w.literal);
+                    let text = join(rest);
+                    if literal {
+                        self.nested(&text, &vctx, "eval");
+                    } else {
+                        self.opaque(OpaqueReason::EvalOfNonLiteral, snippet, &vctx);
+                    }
+                    named(name, snippet)
+                }
+                "trap" => {
+                    match rest.first() {
+                        Some(w) if !w.text.starts_with('-') && rest.len() > 1 => {
+                            self.run_string(&name, "trap", &w.text, w.literal, &vctx, snippet);
+                        }
+                        _ => {}
+                    }
+                    named(name, snippet)
+                }
+                "ssh" => {
+                    let host = wrappers::skip_simple_options(rest, "BbcDEeFIiJLlmOoPpQRSWw", &[]);
+                    let cmd = rest.get(host + 1..).unwrap_or(&[]);
+                    if cmd.is_empty() {
+                        let mut head = self.plain(&argv[i..], env, redirects, &via, ctx, snippet);
+                        head.stdin_script = true;
+                        self.heredoc_script(&mut head, &vctx, "ssh");
+                        return head;
+                    }
+                    let literal = cmd.iter().all(|w| w.literal);
+                    self.run_string(&name, "ssh", &join(cmd), literal, &vctx, snippet)
+                }
+                "su" | "runuser" => {
+                    let pos = rest.iter().position(|w| {
+                        w.text == "-c" || w.text == "--command" || w.text.starts_with("--command=")
+                    });
+                    match pos {
+                        Some(p) => {
+                            let w = &rest[p];
+                            let (text, literal) = match w.text.strip_prefix("--command=") {
+                                Some(t) => (t.to_string(), w.literal),
+                                None => match rest.get(p + 1) {
+                                    Some(s) => (s.text.clone(), s.literal),
+                                    None => return named(name, snippet),
+                                },
+                            };
+                            let label = format!("{name} -c");
+                            self.run_string(&name, &label, &text, literal, &vctx, snippet)
+                        }
+                        None => self.plain(&argv[i..], env, redirects, &via, ctx, snippet),
+                    }
+                }
+                "watch" => {
+                    let start = wrappers::skip_simple_options(
+                        rest,
+                        "nq",
+                        &["--interval", "--equexit", "--differences"],
+                    );
+                    let exec = rest[..start]
+                        .iter()
+                        .any(|w| w.text == "--exec" || (w.text.starts_with('-') && !w.text.starts_with("--") && w.text.contains('x')));
+                    let cmd = &rest[start..];
+                    if cmd.is_empty() {
+                        return self.plain(&argv[i..], env, redirects, &via, ctx, snippet);
+                    }
+                    if exec {
+                        via.push(name);
+                        i += 1 + start;
+                        continue;
+                    }
+                    let literal = cmd.iter().all(|w| w.literal);
+                    self.run_string(&name, "watch", &join(cmd), literal, &vctx, snippet)
+                }
+                "parallel" => {
+                    let start = wrappers::skip_simple_options(
+                        rest,
+                        "jJSaIEX",
+                        &["--jobs", "--sshlogin", "--arg-file", "--delay", "--timeout", "--joblog"],
+                    );
+                    let cmd_end = rest[start..]
+                        .iter()
+                        .position(|w| w.text.starts_with(":::"))
+                        .map_or(rest.len(), |p| start + p);
+                    let cmd = &rest[start..cmd_end];
+                    if cmd.is_empty() {
+                        // `parallel ::: 'cmd1' 'cmd2'`: each argument is a command.
+                        for w in rest.get(cmd_end + 1..).unwrap_or(&[]) {
+                            if w.text.starts_with(":::") {
+                                continue;
+                            }
+                            self.run_string(&name, "parallel", &w.text, w.literal, &vctx, snippet);
+                        }
+                        return named(name, snippet);
+                    }
+                    if cmd.len() == 1 && cmd[0].text.contains(char::is_whitespace) {
+                        return self.run_string(&name, "parallel", &cmd[0].text, cmd[0].literal, &vctx, snippet);
+                    }
+                    via.push(name);
+                    let sub: Vec<Word> = cmd.to_vec();
+                    let c = Ctx {
+                        via: via.clone(),
+                        ..ctx.clone()
+                    };
+                    let head = self.resolve(sub, env, redirects, &c, snippet);
+                    return head;
+                }
+                "find" => {
+                    let head = self.plain(&argv[i..], env, redirects, &via, ctx, snippet);
+                    let mut j = 0;
+                    while j < rest.len() {
+                        if matches!(rest[j].text.as_str(), "-exec" | "-execdir" | "-ok" | "-okdir") {
+                            let end = rest[j + 1..]
+                                .iter()
+                                .position(|w| w.text == ";" || w.text == "+")
+                                .map_or(rest.len(), |p| j + 1 + p);
+                            let sub = rest[j + 1..end].to_vec();
+                            let mut c = vctx.clone();
+                            c.via.push("find -exec".to_string());
+                            c.redirects.clear();
+                            self.resolve(sub, Vec::new(), Vec::new(), &c, snippet);
+                            j = end;
+                        }
+                        j += 1;
+                    }
+                    head
+                }
+                _ => self.plain(&argv[i..], env, redirects, &via, ctx, snippet),
+            };
+        }
+    }
+
+    /// A wrapper runs `text` as a shell script.
+    fn run_string(
+        &mut self,
+        program: &str,
+        label: &str,
+        text: &str,
+        literal: bool,
+        ctx: &Ctx,
+        snippet: &str,
+    ) -> Head {
+        if literal {
+            self.nested(text, ctx, label);
+        } else {
+            self.opaque(OpaqueReason::ShellOfNonLiteral, snippet, ctx);
+        }
+        named(program.to_string(), snippet)
+    }
+
+    /// `bash [options] [-c script | file] …`
+    fn resolve_shell(
+        &mut self,
+        argv: &[Word],
+        env: Vec<(String, String)>,
+        redirects: Vec<Redirect>,
+        ctx: &Ctx,
+        snippet: &str,
+    ) -> Head {
+        let name = basename(&argv[0].text).to_string();
+        let args = &argv[1..];
+        let (mut has_c, mut has_s) = (false, false);
+        let mut j = 0;
+        while j < args.len() {
+            let t = args[j].text.as_str();
+            if t == "--" || t == "-" {
+                j += 1;
+                break;
+            }
+            if let Some(long) = t.strip_prefix("--") {
+                j += if matches!(long, "rcfile" | "init-file") { 2 } else { 1 };
+                continue;
+            }
+            if t.len() > 1 && (t.starts_with('-') || t.starts_with('+')) {
+                let mut takes = 0;
+                for c in t.chars().skip(1) {
+                    match c {
+                        'c' => has_c = true,
+                        's' => has_s = true,
+                        'o' | 'O' => takes += 1,
+                        _ => {}
+                    }
+                }
+                j += 1 + takes;
+                continue;
+            }
+            break;
+        }
+        if has_c {
+            return match args.get(j) {
+                Some(script) => {
+                    let label = format!("{name} -c");
+                    self.run_string(&name, &label, &script.text, script.literal, ctx, snippet)
+                }
+                None => named(name, snippet),
+            };
+        }
+        let mut head = self.plain(argv, env, redirects, &ctx.via, ctx, snippet);
+        if j >= args.len() || has_s {
+            head.stdin_script = true;
+            self.heredoc_script(&mut head, ctx, "sh");
+        }
+        head
+    }
+
+    /// A shell reading stdin from a here-document or here-string runs it.
+    fn heredoc_script(&mut self, head: &mut Head, ctx: &Ctx, kind: &str) {
+        let Some(idx) = head.primary else { return };
+        let found = self.out.commands[idx]
+            .redirects
+            .iter()
+            .rev()
+            .find(|r| r.fd.is_none_or(|fd| fd == 0) && matches!(r.op.as_str(), "<<" | "<<-" | "<<<" | "<"))
+            .cloned();
+        let Some(r) = found else { return };
+        head.stdin_script = false;
+        let label = match (kind, r.op.as_str()) {
+            ("ssh", _) => "ssh".to_string(),
+            (_, "<<<") => "herestring-to-sh".to_string(),
+            (_, "<") => return,
+            _ => "heredoc-to-sh".to_string(),
+        };
+        if r.op == "<<<" && !r.target.literal {
+            self.opaque(OpaqueReason::ShellOfNonLiteral, &head.snippet.clone(), ctx);
+            return;
+        }
+        // An unquoted here-document's expansions are done by the outer
+        // shell; the inner parse sees them as expansions, which is what
+        // matters (a program name from one is opaque).
+        self.nested(&r.target.text, ctx, label);
+    }
+}
+
+fn named(name: String, snippet: &str) -> Head {
+    Head {
+        name: Some(name),
+        snippet: snippet.to_string(),
+        ..Head::default()
+    }
+}
+
+fn join(words: &[Word]) -> String {
+    words
+        .iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn procsub(kind: &ast::ProcessSubstitutionKind, sub: &ast::SubshellCommand) -> (&'static str, String) {
+    let label = match kind {
+        ast::ProcessSubstitutionKind::Read => "<(…)",
+        ast::ProcessSubstitutionKind::Write => ">(…)",
+    };
+    (label, sub.list.to_string())
+}
+
+/// Programs that turn an encoded payload into text.
+fn is_decoder(program: &str, cmd: &SimpleCommand) -> bool {
+    match program {
+        "base64" | "base32" | "basenc" | "uudecode" | "gunzip" | "zcat" | "bunzip2" | "bzcat"
+        | "unxz" | "xzcat" | "unzstd" | "zstdcat" | "rev" | "tr" => true,
+        "xxd" | "gzip" | "bzip2" | "xz" | "zstd" | "openssl" | "gpg" => cmd
+            .arg_texts()
+            .any(|a| a == "-d" || a == "-r" || a == "--decode" || a == "-decode" || a == "--decompress" || a == "dec" || a.starts_with("-d") || a == "enc"),
+        _ => false,
+    }
+}
+
+/// What `echo …` / `printf …` prints, when all its words are literal.
+fn printed_text(cmd: &SimpleCommand) -> Option<String> {
+    if !cmd.args.iter().all(|w| w.literal) {
+        return None;
+    }
+    let args: Vec<&str> = cmd.arg_texts().collect();
+    if cmd.program == "echo" {
+        let mut escapes = false;
+        let mut k = 0;
+        while let Some(a) = args.get(k) {
+            if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E')) {
+                escapes |= a.contains('e');
+                k += 1;
+            } else {
+                break;
+            }
+        }
+        let text = args[k..].join(" ");
+        return Some(if escapes { words::decode_ansi_c(&text) } else { text });
+    }
+    // printf FORMAT [ARGS…]: a small subset of the format language.
+    let (fmt, rest) = args.split_first()?;
+    let mut out = String::new();
+    let mut rest = rest.iter();
+    for _round in 0..64 {
+        let mut chars = fmt.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                out.push(c);
+                continue;
+            }
+            // Skip flags, width and precision.
+            while chars.peek().is_some_and(|c| "-+ #0123456789.".contains(*c)) {
+                chars.next();
+            }
+            match chars.next() {
+                Some('%') => out.push('%'),
+                Some('b') => out.push_str(&words::decode_ansi_c(rest.next().copied().unwrap_or(""))),
+                Some(_) => out.push_str(rest.next().copied().unwrap_or("")),
+                None => out.push('%'),
+            }
+        }
+        if rest.len() == 0 {
+            break;
+        }
+    }
+    Some(words::decode_ansi_c(&out))
+}
