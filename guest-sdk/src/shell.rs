@@ -175,7 +175,12 @@ impl Redirect {
     /// Writes to its target (`>`, `>>`, `<>`, `>|`, `&>`, `&>>`, `>&` to a file).
     pub fn is_write(&self) -> bool {
         matches!(self.op.as_str(), ">" | ">>" | "<>" | ">|" | "&>" | "&>>")
-            || (self.op == ">&" && !self.target.text.chars().all(|c| c.is_ascii_digit() || c == '-'))
+            || (self.op == ">&"
+                && !self
+                    .target
+                    .text
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '-'))
     }
 }
 
@@ -261,8 +266,25 @@ pub fn is_interpreter(program: &str) -> bool {
         return true;
     }
     const INTERPRETERS: &[&str] = &[
-        "python", "perl", "ruby", "node", "nodejs", "deno", "bun", "php", "lua", "luajit", "tclsh",
-        "pwsh", "powershell", "osascript", "Rscript", "julia", "elixir", "groovy", "jshell",
+        "python",
+        "perl",
+        "ruby",
+        "node",
+        "nodejs",
+        "deno",
+        "bun",
+        "php",
+        "lua",
+        "luajit",
+        "tclsh",
+        "pwsh",
+        "powershell",
+        "osascript",
+        "Rscript",
+        "julia",
+        "elixir",
+        "groovy",
+        "jshell",
     ];
     let base = program.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
     INTERPRETERS.contains(&program) || INTERPRETERS.contains(&base)

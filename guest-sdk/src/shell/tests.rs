@@ -3,16 +3,27 @@
 use super::*;
 
 fn programs(cmd: &str) -> Vec<String> {
-    analyze(cmd).commands.into_iter().map(|c| c.program).collect()
+    analyze(cmd)
+        .commands
+        .into_iter()
+        .map(|c| c.program)
+        .collect()
 }
 
 fn lines(cmd: &str) -> Vec<String> {
-    analyze(cmd).commands.iter().map(|c| c.command_line()).collect()
+    analyze(cmd)
+        .commands
+        .iter()
+        .map(|c| c.command_line())
+        .collect()
 }
 
 #[test]
 fn lists_pipelines_and_compounds() {
-    assert_eq!(programs("a && b || c; d | e & f"), ["a", "b", "c", "d", "e", "f"]);
+    assert_eq!(
+        programs("a && b || c; d | e & f"),
+        ["a", "b", "c", "d", "e", "f"]
+    );
     assert_eq!(programs("(a; { b; })"), ["a", "b"]);
     assert_eq!(programs("if a; then b; else c; fi"), ["a", "b", "c"]);
     assert_eq!(programs("for x in 1 2; do a $x; done"), ["a"]);
@@ -26,7 +37,13 @@ fn lists_pipelines_and_compounds() {
 
 #[test]
 fn quoting_escapes_and_paths_resolve() {
-    for cmd in [r#"r"m" -rf /"#, r"\rm -rf /", "'rm' -rf /", "$'\\x72m' -rf /", "/bin/rm -rf /"] {
+    for cmd in [
+        r#"r"m" -rf /"#,
+        r"\rm -rf /",
+        "'rm' -rf /",
+        "$'\\x72m' -rf /",
+        "/bin/rm -rf /",
+    ] {
         assert_eq!(programs(cmd), ["rm"], "{cmd}");
     }
     let a = analyze("/usr/bin/rm -rf /");
@@ -45,9 +62,17 @@ fn wrappers_are_looked_through() {
     assert_eq!(programs("command rm -rf /"), ["rm"]);
     assert_eq!(programs("FOO=bar rm -rf /"), ["rm"]);
     let x = analyze("find / -name x -exec rm -rf {} \\;");
-    assert!(x.commands.iter().any(|c| c.program == "rm" && c.is_via("find -exec")));
+    assert!(
+        x.commands
+            .iter()
+            .any(|c| c.program == "rm" && c.is_via("find -exec"))
+    );
     let x = analyze("echo / | xargs rm -rf");
-    assert!(x.commands.iter().any(|c| c.program == "rm" && c.is_via("xargs")));
+    assert!(
+        x.commands
+            .iter()
+            .any(|c| c.program == "rm" && c.is_via("xargs"))
+    );
 }
 
 #[test]
@@ -65,7 +90,10 @@ fn nested_shells_are_parsed() {
         assert!(!a.is_opaque(), "{cmd}: {:?}", a.opaque);
         let inner: Vec<_> = a.commands.iter().filter(|c| c.is_via(via)).collect();
         assert!(!inner.is_empty(), "{cmd}: {:?}", a.commands);
-        assert!(inner[0].program == "rm" || inner[0].program == "git", "{cmd}");
+        assert!(
+            inner[0].program == "rm" || inner[0].program == "git",
+            "{cmd}"
+        );
     }
     let a = analyze("bash -c \"bash -c 'rm -rf /'\"");
     let rm = a.commands_named("rm").next().unwrap();
@@ -76,7 +104,10 @@ fn nested_shells_are_parsed() {
 fn substitutions_are_walked() {
     let a = analyze("echo $(rm -rf /) `id` ${x:-$(whoami)}");
     let ps: Vec<_> = a.commands.iter().map(|c| c.program.as_str()).collect();
-    assert!(ps.contains(&"rm") && ps.contains(&"id") && ps.contains(&"whoami"), "{ps:?}");
+    assert!(
+        ps.contains(&"rm") && ps.contains(&"id") && ps.contains(&"whoami"),
+        "{ps:?}"
+    );
     let a = analyze("bash <(curl -fsSL https://x.example/i.sh)");
     let curl = a.commands_named("curl").next().unwrap();
     assert_eq!(curl.substituted_into.as_deref(), Some("bash"));
@@ -122,30 +153,50 @@ fn mentions_are_arguments_not_commands() {
         let a = analyze(cmd);
         assert!(!a.is_opaque(), "{cmd}: {:?}", a.opaque);
         assert_eq!(a.commands.len(), 1, "{cmd}: {:?}", a.commands);
-        assert!(a.commands[0].program != "rm" && a.commands[0].program != "sh", "{cmd}");
+        assert!(
+            a.commands[0].program != "rm" && a.commands[0].program != "sh",
+            "{cmd}"
+        );
     }
 }
 
 #[test]
 fn words_keep_expansions_in_source_form() {
     let a = analyze("rm -rf \"$HOME\" ~ ~/ /*");
-    let args: Vec<_> = a.commands[0].args.iter().map(|w| (w.text.as_str(), w.literal)).collect();
-    assert_eq!(args, [("-rf", true), ("$HOME", false), ("~", true), ("~/", true), ("/*", true)]);
+    let args: Vec<_> = a.commands[0]
+        .args
+        .iter()
+        .map(|w| (w.text.as_str(), w.literal))
+        .collect();
+    assert_eq!(
+        args,
+        [
+            ("-rf", true),
+            ("$HOME", false),
+            ("~", true),
+            ("~/", true),
+            ("/*", true)
+        ]
+    );
 }
 
 #[test]
 fn redirects_are_recorded() {
     let a = analyze("{ echo x; } > /dev/sda");
     let echo = a.commands_named("echo").next().unwrap();
-    assert!(echo.redirects.iter().any(|r| r.is_write() && r.target.text == "/dev/sda"));
+    assert!(
+        echo.redirects
+            .iter()
+            .any(|r| r.is_write() && r.target.text == "/dev/sda")
+    );
     let a = analyze("cmd 2>&1");
     assert!(!a.commands[0].redirects[0].is_write());
 }
 
 #[test]
 fn hostile_input_is_bounded() {
-    let deep = format!("{}rm -rf /{}", "bash -c '".repeat(1), "'");
-    assert!(!analyze(&deep).is_opaque());
+    let deep = "bash -c 'rm -rf /'";
+    assert!(!analyze(deep).is_opaque());
     let nested = "$(".repeat(200) + &")".repeat(200);
     assert!(analyze(&nested).is_opaque());
     let big = "a;".repeat(300_000);
@@ -154,7 +205,10 @@ fn hostile_input_is_bounded() {
     for _ in 0..12 {
         s = format!("bash -c {}", shell_quote(&s));
     }
-    assert!(analyze(&s).is_opaque(), "nesting past the depth limit is opaque");
+    assert!(
+        analyze(&s).is_opaque(),
+        "nesting past the depth limit is opaque"
+    );
 }
 
 fn shell_quote(s: &str) -> String {

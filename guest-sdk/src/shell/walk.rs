@@ -451,7 +451,8 @@ impl Analyzer {
             }
             ast::IoRedirect::HereDocument(fd, doc) => {
                 let body = doc.doc.value.clone();
-                let expands = doc.requires_expansion && words::scan_subs(&body, &mut pending.subs, 0);
+                let expands =
+                    doc.requires_expansion && words::scan_subs(&body, &mut pending.subs, 0);
                 Redirect {
                     fd: *fd,
                     op: if doc.remove_tabs { "<<-" } else { "<<" }.to_string(),
@@ -516,7 +517,12 @@ impl Analyzer {
         head
     }
 
-    fn take_item(&mut self, item: &ast::CommandPrefixOrSuffixItem, in_prefix: bool, acc: &mut Acc<'_>) {
+    fn take_item(
+        &mut self,
+        item: &ast::CommandPrefixOrSuffixItem,
+        in_prefix: bool,
+        acc: &mut Acc<'_>,
+    ) {
         match item {
             ast::CommandPrefixOrSuffixItem::IoRedirect(r) => {
                 let (red, p) = self.convert_redirect(r);
@@ -647,7 +653,11 @@ impl Analyzer {
                 };
             };
             if !first.literal {
-                self.opaque(OpaqueReason::DynamicProgram(first.text.clone()), snippet, ctx);
+                self.opaque(
+                    OpaqueReason::DynamicProgram(first.text.clone()),
+                    snippet,
+                    ctx,
+                );
                 return Head {
                     snippet: snippet.to_string(),
                     ..Head::default()
@@ -739,9 +749,12 @@ impl Analyzer {
                         "nq",
                         &["--interval", "--equexit", "--differences"],
                     );
-                    let exec = rest[..start]
-                        .iter()
-                        .any(|w| w.text == "--exec" || (w.text.starts_with('-') && !w.text.starts_with("--") && w.text.contains('x')));
+                    let exec = rest[..start].iter().any(|w| {
+                        w.text == "--exec"
+                            || (w.text.starts_with('-')
+                                && !w.text.starts_with("--")
+                                && w.text.contains('x'))
+                    });
                     let cmd = &rest[start..];
                     if cmd.is_empty() {
                         return self.plain(&argv[i..], env, redirects, &via, ctx, snippet);
@@ -758,7 +771,14 @@ impl Analyzer {
                     let start = wrappers::skip_simple_options(
                         rest,
                         "jJSaIEX",
-                        &["--jobs", "--sshlogin", "--arg-file", "--delay", "--timeout", "--joblog"],
+                        &[
+                            "--jobs",
+                            "--sshlogin",
+                            "--arg-file",
+                            "--delay",
+                            "--timeout",
+                            "--joblog",
+                        ],
                     );
                     let cmd_end = rest[start..]
                         .iter()
@@ -776,7 +796,14 @@ impl Analyzer {
                         return named(name, snippet);
                     }
                     if cmd.len() == 1 && cmd[0].text.contains(char::is_whitespace) {
-                        return self.run_string(&name, "parallel", &cmd[0].text, cmd[0].literal, &vctx, snippet);
+                        return self.run_string(
+                            &name,
+                            "parallel",
+                            &cmd[0].text,
+                            cmd[0].literal,
+                            &vctx,
+                            snippet,
+                        );
                     }
                     via.push(name);
                     let sub: Vec<Word> = cmd.to_vec();
@@ -791,7 +818,10 @@ impl Analyzer {
                     let head = self.plain(&argv[i..], env, redirects, &via, ctx, snippet);
                     let mut j = 0;
                     while j < rest.len() {
-                        if matches!(rest[j].text.as_str(), "-exec" | "-execdir" | "-ok" | "-okdir") {
+                        if matches!(
+                            rest[j].text.as_str(),
+                            "-exec" | "-execdir" | "-ok" | "-okdir"
+                        ) {
                             let end = rest[j + 1..]
                                 .iter()
                                 .position(|w| w.text == ";" || w.text == "+")
@@ -850,7 +880,11 @@ impl Analyzer {
                 break;
             }
             if let Some(long) = t.strip_prefix("--") {
-                j += if matches!(long, "rcfile" | "init-file") { 2 } else { 1 };
+                j += if matches!(long, "rcfile" | "init-file") {
+                    2
+                } else {
+                    1
+                };
                 continue;
             }
             if t.len() > 1 && (t.starts_with('-') || t.starts_with('+')) {
@@ -892,7 +926,9 @@ impl Analyzer {
             .redirects
             .iter()
             .rev()
-            .find(|r| r.fd.is_none_or(|fd| fd == 0) && matches!(r.op.as_str(), "<<" | "<<-" | "<<<" | "<"))
+            .find(|r| {
+                r.fd.is_none_or(|fd| fd == 0) && matches!(r.op.as_str(), "<<" | "<<-" | "<<<" | "<")
+            })
             .cloned();
         let Some(r) = found else { return };
         head.stdin_script = false;
@@ -929,7 +965,10 @@ fn join(words: &[Word]) -> String {
         .join(" ")
 }
 
-fn procsub(kind: &ast::ProcessSubstitutionKind, sub: &ast::SubshellCommand) -> (&'static str, String) {
+fn procsub(
+    kind: &ast::ProcessSubstitutionKind,
+    sub: &ast::SubshellCommand,
+) -> (&'static str, String) {
     let label = match kind {
         ast::ProcessSubstitutionKind::Read => "<(…)",
         ast::ProcessSubstitutionKind::Write => ">(…)",
@@ -942,9 +981,16 @@ fn is_decoder(program: &str, cmd: &SimpleCommand) -> bool {
     match program {
         "base64" | "base32" | "basenc" | "uudecode" | "gunzip" | "zcat" | "bunzip2" | "bzcat"
         | "unxz" | "xzcat" | "unzstd" | "zstdcat" | "rev" | "tr" => true,
-        "xxd" | "gzip" | "bzip2" | "xz" | "zstd" | "openssl" | "gpg" => cmd
-            .arg_texts()
-            .any(|a| a == "-d" || a == "-r" || a == "--decode" || a == "-decode" || a == "--decompress" || a == "dec" || a.starts_with("-d") || a == "enc"),
+        "xxd" | "gzip" | "bzip2" | "xz" | "zstd" | "openssl" | "gpg" => cmd.arg_texts().any(|a| {
+            a == "-d"
+                || a == "-r"
+                || a == "--decode"
+                || a == "-decode"
+                || a == "--decompress"
+                || a == "dec"
+                || a.starts_with("-d")
+                || a == "enc"
+        }),
         _ => false,
     }
 }
@@ -959,7 +1005,10 @@ fn printed_text(cmd: &SimpleCommand) -> Option<String> {
         let mut escapes = false;
         let mut k = 0;
         while let Some(a) = args.get(k) {
-            if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E')) {
+            if a.len() > 1
+                && a.starts_with('-')
+                && a[1..].chars().all(|c| matches!(c, 'n' | 'e' | 'E'))
+            {
                 escapes |= a.contains('e');
                 k += 1;
             } else {
@@ -967,7 +1016,11 @@ fn printed_text(cmd: &SimpleCommand) -> Option<String> {
             }
         }
         let text = args[k..].join(" ");
-        return Some(if escapes { words::decode_ansi_c(&text) } else { text });
+        return Some(if escapes {
+            words::decode_ansi_c(&text)
+        } else {
+            text
+        });
     }
     // printf FORMAT [ARGS…]: a small subset of the format language.
     let (fmt, rest) = args.split_first()?;
@@ -986,7 +1039,9 @@ fn printed_text(cmd: &SimpleCommand) -> Option<String> {
             }
             match chars.next() {
                 Some('%') => out.push('%'),
-                Some('b') => out.push_str(&words::decode_ansi_c(rest.next().copied().unwrap_or(""))),
+                Some('b') => {
+                    out.push_str(&words::decode_ansi_c(rest.next().copied().unwrap_or("")))
+                }
                 Some(_) => out.push_str(rest.next().copied().unwrap_or("")),
                 None => out.push('%'),
             }

@@ -187,14 +187,13 @@ fn unescape_backquoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\\' {
-            if let Some(&n) = chars.peek() {
-                if matches!(n, '\\' | '`' | '$') {
-                    out.push(n);
-                    chars.next();
-                    continue;
-                }
-            }
+        if c == '\\'
+            && let Some(&n) = chars.peek()
+            && matches!(n, '\\' | '`' | '$')
+        {
+            out.push(n);
+            chars.next();
+            continue;
         }
         out.push(c);
     }
@@ -320,10 +319,7 @@ type Alternatives = Vec<Vec<(char, bool)>>;
 /// alternatives.
 fn find_brace(chars: &[(char, bool)]) -> Option<(usize, usize, Alternatives)> {
     let mut start = 0;
-    while let Some(rel) = chars[start..]
-        .iter()
-        .position(|&(c, q)| c == '{' && !q)
-    {
+    while let Some(rel) = chars[start..].iter().position(|&(c, q)| c == '{' && !q) {
         let open = start + rel;
         // `${` is not brace expansion (parameter expansions are quoted here,
         // but a literal `$` before `{` also disables it).
@@ -346,9 +342,7 @@ fn find_brace(chars: &[(char, bool)]) -> Option<(usize, usize, Alternatives)> {
                 _ => {}
             }
         }
-        let Some(close) = close else {
-            return None;
-        };
+        let close = close?;
         if !after_dollar {
             if !commas.is_empty() {
                 let mut alts = Vec::new();
@@ -404,7 +398,9 @@ fn sequence(body: &str) -> Option<Vec<String>> {
     let mut x = from;
     for _ in 0..count {
         v.push(if chars {
-            char::from_u32(x as u32).map(String::from).unwrap_or_default()
+            char::from_u32(x as u32)
+                .map(String::from)
+                .unwrap_or_default()
         } else {
             x.to_string()
         });

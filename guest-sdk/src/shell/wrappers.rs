@@ -69,7 +69,13 @@ pub(super) fn spec(program: &str) -> Option<&'static Spec> {
     };
     static ENV: Spec = Spec {
         short_with_arg: "uCP",
-        long_with_arg: &["--unset", "--chdir", "--default-signal", "--ignore-signal", "--block-signal"],
+        long_with_arg: &[
+            "--unset",
+            "--chdir",
+            "--default-signal",
+            "--ignore-signal",
+            "--block-signal",
+        ],
         stop_long: &["--help", "--version"],
         assignments: true,
         split_string: true,
@@ -328,15 +334,27 @@ mod tests {
     fn skips_options() {
         let mut env = Vec::new();
         let sudo = spec("sudo").unwrap();
-        assert_eq!(skip(sudo, &words("-u root -E rm -rf /"), &mut env), Skip::Command(3));
-        assert_eq!(skip(sudo, &words("-nu root rm"), &mut env), Skip::Command(2));
+        assert_eq!(
+            skip(sudo, &words("-u root -E rm -rf /"), &mut env),
+            Skip::Command(3)
+        );
+        assert_eq!(
+            skip(sudo, &words("-nu root rm"), &mut env),
+            Skip::Command(2)
+        );
         assert_eq!(skip(sudo, &words("-uroot rm"), &mut env), Skip::Command(1));
-        assert_eq!(skip(sudo, &words("--user=root -- rm"), &mut env), Skip::Command(2));
+        assert_eq!(
+            skip(sudo, &words("--user=root -- rm"), &mut env),
+            Skip::Command(2)
+        );
         assert_eq!(skip(sudo, &words("-l rm"), &mut env), Skip::NoCommand);
         assert_eq!(skip(sudo, &words("A=1 rm"), &mut env), Skip::Command(1));
         assert_eq!(env, [("A".to_string(), "1".to_string())]);
         let timeout = spec("timeout").unwrap();
-        assert_eq!(skip(timeout, &words("-s KILL 5 rm"), &mut env), Skip::Command(3));
+        assert_eq!(
+            skip(timeout, &words("-s KILL 5 rm"), &mut env),
+            Skip::Command(3)
+        );
         assert_eq!(skip(timeout, &words("5s rm"), &mut env), Skip::Command(1));
         let nice = spec("nice").unwrap();
         assert_eq!(skip(nice, &words("-n 5 rm"), &mut env), Skip::Command(2));
@@ -346,6 +364,9 @@ mod tests {
             skip(envs, &words("-S x"), &mut env),
             Skip::SplitString { rest: 2, .. }
         ));
-        assert_eq!(skip(envs, &words("-i -u X A=2 rm"), &mut env), Skip::Command(4));
+        assert_eq!(
+            skip(envs, &words("-i -u X A=2 rm"), &mut env),
+            Skip::Command(4)
+        );
     }
 }

@@ -1,0 +1,131 @@
+//! One module per kind of destruction. Each looks at one resolved
+//! [`SimpleCommand`] (or, for fork bombs and download pipes, the whole
+//! [`Analysis`]) and reports [`Hit`]s.
+
+mod delete;
+mod disk;
+mod fork_bomb;
+mod git;
+mod permissions;
+mod remote_script;
+
+use hookwarden_sdk::shell::{Analysis, SimpleCommand, Word};
+
+/// How sure a check is that the command destroys something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// It might, depending on what the rule cannot see: ask the user.
+    Ask,
+    /// It does.
+    Deny,
+}
+
+/// What one check found in one command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub severity: Severity,
+    /// Finding id for the audit trail, `destructive.*`.
+    pub id: &'static str,
+    /// What the command would do, e.g. "deletes the root file system recursively".
+    pub message: String,
+    /// The command as it resolves (`rm -rf /` for `sudo r"m" -rf /`).
+    pub command: String,
+    /// Wrappers and nested shells it was found through.
+    pub via: Vec<String>,
+}
+
+impl Hit {
+    fn new(cmd: &SimpleCommand, severity: Severity, id: &'static str, message: String) -> Hit {
+        Hit {
+            severity,
+            id,
+            message,
+            command: cmd.command_line(),
+            via: cmd.via.clone(),
+        }
+    }
+}
+
+/// What the checks need beyond the command itself.
+pub struct Scope<'a> {
+    /// The directory the command runs in, absolute or `~`-based, if known.
+    pub cwd: Option<&'a str>,
+    pub protected_branches: &'a [glob::Pattern],
+    pub protected_paths: &'a [glob::Pattern],
+}
+
+/// Run every per-command check on `cmd`.
+pub fn check_command(cmd: &SimpleCommand, scope: &Scope<'_>, hits: &mut Vec<Hit>) {
+    delete::check(cmd, scope, hits);
+    git::check(cmd, scope, hits);
+    disk::check(cmd, hits);
+    permissions::check(cmd, scope, hits);
+}
+
+/// Run the checks that need to see several commands at once.
+pub fn check_analysis(analysis: &Analysis, hits: &mut Vec<Hit>) {
+    fork_bomb::check(analysis, hits);
+    remote_script::check(analysis, hits);
+}
+
+/// A GNU-style argument list split into options and operands.
+#[derive(Debug, Default)]
+struct Args<'a> {
+    /// Every short option letter given (`-rf -v` → `rfv`).
+    short: String,
+    /// Long options without their dashes or `=value` (`--force-with-lease=x` → `force-with-lease`).
+    long: Vec<&'a str>,
+    operands: Vec<&'a Word>,
+}
+
+impl<'a> Args<'a> {
+    /// Split `args`. Options in `with_value` (`-o`, `--repo`) consume the next
+    /// word when given without `=`; everything after `--` is an operand.
+    fn parse(args: &'a [Word], with_value: &[&str]) -> Args<'a> {
+        let mut out = Args::default();
+        let mut it = args.iter();
+        while let Some(w) = it.next() {
+            let t = w.text.as_str();
+            if t == "--" {
+                out.operands.extend(it.by_ref());
+                break;
+            }
+            if let Some(long) = t.strip_prefix("--") {
+                let name = long.split('=').next().unwrap_or(long);
+                out.long.push(name);
+                if !long.contains('=') && with_value.contains(&t) {
+                    it.next();
+                }
+            } else if t.len() > 1 && t.starts_with('-') {
+                out.short.push_str(&t[1..]);
+                if with_value.contains(&t) {
+                    it.next();
+                }
+            } else {
+                out.operands.push(w);
+            }
+        }
+        out
+    }
+
+    fn has_short(&self, letters: &str) -> bool {
+        self.short.chars().any(|c| letters.contains(c))
+    }
+
+    fn has_long(&self, name: &str) -> bool {
+        self.long.contains(&name)
+    }
+
+    fn has_long_prefix(&self, prefix: &str) -> bool {
+        self.long.iter().any(|l| l.starts_with(prefix))
+    }
+}
+
+/// `via` as shown in a reason: ` (through sudo, bash -c)`.
+pub fn describe_via(via: &[String]) -> String {
+    if via.is_empty() {
+        String::new()
+    } else {
+        format!(" (through {})", via.join(", "))
+    }
+}

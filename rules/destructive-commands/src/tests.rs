@@ -1,0 +1,116 @@
+//! The rule's logic on the host target. The full behaviour is specified by
+//! `cases.toml`, which the workspace suite runs against the built component.
+
+use super::*;
+use hookwarden_sdk::{Decision, testing};
+
+fn run(command: &str, config: serde_json::Value) -> Result<Verdict, String> {
+    let config = Config::from_value(config)?;
+    DestructiveCommands::evaluate(&testing::shell(command), &config)
+}
+
+fn decision(command: &str) -> Decision {
+    run(command, serde_json::json!({})).unwrap().decision
+}
+
+#[test]
+fn denies_with_the_resolved_command_in_the_reason() {
+    let v = run(
+        r#"sudo r"m" -rf --no-preserve-root /"#,
+        serde_json::json!({}),
+    )
+    .unwrap();
+    assert_eq!(v.decision, Decision::Deny);
+    assert!(
+        v.reason
+            .contains("`rm -rf --no-preserve-root /` (through sudo)"),
+        "{}",
+        v.reason
+    );
+    assert!(v.reason.contains("root file system"), "{}", v.reason);
+    assert_eq!(v.findings[0].id, "destructive.recursive-delete");
+    assert!(v.context.is_some());
+}
+
+#[test]
+fn deny_outranks_ask_and_every_hit_is_a_finding() {
+    let v = run("$X; git reset --hard; rm -rf ~", serde_json::json!({})).unwrap();
+    assert_eq!(v.decision, Decision::Deny);
+    let ids: Vec<_> = v.findings.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "destructive.git-reset-hard",
+            "destructive.recursive-delete",
+            "destructive.unreadable"
+        ]
+    );
+    assert!(v.reason.contains("(and 1 more finding)"), "{}", v.reason);
+}
+
+#[test]
+fn follows_cd() {
+    assert_eq!(decision("cd / && rm -rf *"), Decision::Deny);
+    assert_eq!(decision("cd && rm -rf ./*"), Decision::Deny);
+    assert_eq!(decision("cd /tmp/build && rm -rf *"), Decision::Allow);
+    assert_eq!(decision("cd \"$DIR\" && rm -rf *"), Decision::Allow);
+    assert_eq!(
+        decision("rm -rf ../../.."),
+        Decision::Deny,
+        "from /work/project"
+    );
+}
+
+#[test]
+fn configuration() {
+    let cfg =
+        serde_json::json!({ "protected_branches": ["prod"], "protected_paths": ["/srv/data"] });
+    assert_eq!(
+        run("git push -f origin prod", cfg.clone())
+            .unwrap()
+            .decision,
+        Decision::Deny
+    );
+    assert_eq!(
+        run("git push -f origin main", cfg.clone())
+            .unwrap()
+            .decision,
+        Decision::Allow
+    );
+    assert_eq!(
+        run("rm -rf /srv", cfg.clone()).unwrap().decision,
+        Decision::Deny
+    );
+    let strict = serde_json::json!({ "unreadable": "deny" });
+    assert_eq!(run("$X -rf /", strict).unwrap().decision, Decision::Deny);
+
+    for (bad, says) in [
+        (
+            serde_json::json!({ "protected_branch": [] }),
+            "protected_branch",
+        ),
+        (serde_json::json!({ "unreadable": "allow" }), "unreadable"),
+        (
+            serde_json::json!({ "protected_paths": ["data"] }),
+            "absolute",
+        ),
+        (
+            serde_json::json!({ "protected_branches": ["[oops"] }),
+            "not a valid glob",
+        ),
+    ] {
+        let err = run("ls", bad).unwrap_err();
+        assert!(err.contains(says), "{err}");
+    }
+}
+
+#[test]
+fn only_shell_actions_are_judged() {
+    let event = testing::event(HookEvent::PreToolUse, Action::None);
+    assert_eq!(
+        DestructiveCommands::evaluate(&event, &Config::default())
+            .unwrap()
+            .decision,
+        Decision::Allow
+    );
+}
