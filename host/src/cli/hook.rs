@@ -291,6 +291,10 @@ fn emit(answer: &Answer) -> i32 {
         // The agent closed the pipe: nobody is left to read an answer.
         warn!("cannot write the answer: {e}");
     }
+    // Exit-2 answers carry their reason on stderr, where agents look for it.
+    if !answer.stderr.is_empty() {
+        let _ = std::io::stderr().write_all(answer.stderr.as_bytes());
+    }
     answer.exit_code
 }
 

@@ -7,6 +7,14 @@ pub enum PayloadError {
     /// serde's message carries the line and column.
     #[error("the payload is not JSON: {0}")]
     NotJson(#[source] serde_json::Error),
+    /// A field documented to hold JSON text (e.g. Copilot's `toolArgs`) whose
+    /// text is not JSON.
+    #[error("the payload's `{field}` is a string that should hold JSON but does not: {source}")]
+    EmbeddedNotJson {
+        field: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
     #[error("the payload is JSON {found}, not an object")]
     NotAnObject { found: &'static str },
     /// `field` is a dotted path, e.g. `tool_input.command`.

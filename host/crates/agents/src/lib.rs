@@ -6,8 +6,14 @@
 //! verdict into exactly what that agent accepts on stdout (and the exit
 //! code). Nothing else in hookwarden knows anything agent-specific.
 
+mod claude_code;
+mod claude_style;
 mod codex;
+mod common;
+mod copilot_cli;
+mod cursor;
 mod error;
+mod gemini_cli;
 mod patch;
 
 pub use error::PayloadError;
@@ -20,15 +26,29 @@ use std::str::FromStr;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AgentKind {
     Codex,
+    ClaudeCode,
+    GeminiCli,
+    Cursor,
+    CopilotCli,
 }
 
 impl AgentKind {
-    pub const ALL: [AgentKind; 1] = [AgentKind::Codex];
+    pub const ALL: [AgentKind; 5] = [
+        AgentKind::Codex,
+        AgentKind::ClaudeCode,
+        AgentKind::GeminiCli,
+        AgentKind::Cursor,
+        AgentKind::CopilotCli,
+    ];
 
     /// The name used on the command line (`--agent codex`).
     pub fn as_str(self) -> &'static str {
         match self {
             AgentKind::Codex => "codex",
+            AgentKind::ClaudeCode => "claude-code",
+            AgentKind::GeminiCli => "gemini-cli",
+            AgentKind::Cursor => "cursor",
+            AgentKind::CopilotCli => "copilot-cli",
         }
     }
 }
@@ -40,7 +60,7 @@ impl fmt::Display for AgentKind {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("unknown agent `{0}` (known: codex)")]
+#[error("unknown agent `{0}` (known: codex, claude-code, gemini-cli, cursor, copilot-cli)")]
 pub struct UnknownAgent(String);
 
 impl FromStr for AgentKind {
@@ -67,6 +87,9 @@ pub struct Parsed {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answer {
     pub stdout: String,
+    /// Only for exit-code answers (exit 2 = block), where agents take the
+    /// reason from stderr; empty otherwise.
+    pub stderr: String,
     pub exit_code: i32,
 }
 
@@ -75,6 +98,7 @@ impl Answer {
     pub fn none() -> Answer {
         Answer {
             stdout: String::new(),
+            stderr: String::new(),
             exit_code: 0,
         }
     }
@@ -82,7 +106,17 @@ impl Answer {
     fn json(value: serde_json::Value) -> Answer {
         Answer {
             stdout: format!("{value}\n"),
-            exit_code: 0,
+            ..Answer::none()
+        }
+    }
+
+    /// Exit 2, the block every agent but Copilot's older releases honours on
+    /// its blocking events, with the reason on stderr (and `stdout` kept).
+    fn exit_2(self, reason: &str) -> Answer {
+        Answer {
+            stderr: format!("{reason}\n"),
+            exit_code: 2,
+            ..self
         }
     }
 }
@@ -128,6 +162,10 @@ pub trait Adapter: Send + Sync {
 pub fn adapter(kind: AgentKind) -> Box<dyn Adapter> {
     match kind {
         AgentKind::Codex => Box::new(codex::Codex),
+        AgentKind::ClaudeCode => Box::new(claude_code::ClaudeCode),
+        AgentKind::GeminiCli => Box::new(gemini_cli::GeminiCli),
+        AgentKind::Cursor => Box::new(cursor::Cursor),
+        AgentKind::CopilotCli => Box::new(copilot_cli::CopilotCli),
     }
 }
 
