@@ -12,11 +12,8 @@
 
 use crate::claude_style::{self, Dialect};
 use crate::common::{
-    web_fetch,
-    tool_input,
-    Object,
-    Keys, SnakeCaseEnvelope, as_object, file_edit, file_write, mcp_call, mcp_double_underscore,
-    multi_edit, required_at, shell,
+    Keys, Object, SnakeCaseEnvelope, as_object, file_edit, file_write, mcp_call,
+    mcp_double_underscore, multi_edit, required_at, shell, tool_input, web_fetch,
 };
 use crate::{Adapter, AgentKind, Answer, Parsed, PayloadError, RenderOptions};
 use hookwarden_event::{Action, Agent, HookEvent, ShellDialect, Verdict};

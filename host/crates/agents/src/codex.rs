@@ -8,7 +8,8 @@
 
 use crate::claude_style::{self, Dialect};
 use crate::common::{
-    Object,Keys, SnakeCaseEnvelope, mcp_call, mcp_double_underscore, required_at, shell};
+    Keys, Object, SnakeCaseEnvelope, mcp_call, mcp_double_underscore, required_at, shell,
+};
 use crate::{Adapter, AgentKind, Answer, Parsed, PayloadError, RenderOptions, patch};
 use hookwarden_event::{Action, Agent, HookEvent, ShellDialect, Verdict};
 use serde_json::Value;
@@ -68,7 +69,11 @@ fn action(tool: &str, input: &Value, _: &Object) -> Result<Action, PayloadError>
         "Bash" => shell(input, &COMMAND, ShellDialect::Posix, Some("workdir"))?,
         "apply_patch" => {
             let fields = crate::common::as_object(input, COMMAND.input)?;
-            Action::Patch(patch::parse(required_at(fields, COMMAND.main.0, COMMAND.main.1)?))
+            Action::Patch(patch::parse(required_at(
+                fields,
+                COMMAND.main.0,
+                COMMAND.main.1,
+            )?))
         }
         _ => match mcp_double_underscore(tool) {
             Some((server, tool)) => mcp_call(server, tool, input),

@@ -89,9 +89,10 @@ pub(crate) struct SnakeCaseEnvelope {
 impl SnakeCaseEnvelope {
     pub(crate) fn parse(&self, payload: &[u8], hint: Option<&str>) -> Result<Parsed, PayloadError> {
         let obj = object(payload)?;
-        let hook_name = event_name(&obj, "hook_event_name", hint)?.ok_or(PayloadError::Missing {
-            field: "hook_event_name",
-        })?;
+        let hook_name =
+            event_name(&obj, "hook_event_name", hint)?.ok_or(PayloadError::Missing {
+                field: "hook_event_name",
+            })?;
         let (hook_name, hook) = match classify(hook_name, self.label, self.events)? {
             Ok(judged) => judged,
             Err(unjudged) => return Ok(unjudged),
@@ -415,7 +416,8 @@ mod tests {
 
     #[test]
     fn multi_edit_joins_texts_and_names_bad_entries() {
-        let edits = json!([{"old_string": "a", "new_string": "b"}, {"old_string": "c", "new_string": "d"}]);
+        let edits =
+            json!([{"old_string": "a", "new_string": "b"}, {"old_string": "c", "new_string": "d"}]);
         assert_eq!(
             multi_edit("/f", Some(&edits), "tool_input.edits").unwrap(),
             Action::FileEdit(FileEdit {
@@ -436,7 +438,10 @@ mod tests {
             embedded_json(&json!("{\"command\":\"ls\"}"), "toolArgs").unwrap(),
             json!({"command": "ls"})
         );
-        assert_eq!(embedded_json(&json!({"a": 1}), "x").unwrap(), json!({"a": 1}));
+        assert_eq!(
+            embedded_json(&json!({"a": 1}), "x").unwrap(),
+            json!({"a": 1})
+        );
         let e = embedded_json(&json!("{\"command\":"), "toolArgs").unwrap_err();
         assert!(e.to_string().contains("`toolArgs`"), "{e}");
         assert_eq!(response_text(&json!("{\"ok\":true}")), "{\"ok\":true}");

@@ -29,8 +29,7 @@ use crate::common::{
     string_at, web_fetch,
 };
 use crate::{
-    Adapter, AgentKind, Answer, AskFallback, Parsed, PayloadError, RenderOptions,
-    reason_or_default,
+    Adapter, AgentKind, Answer, AskFallback, Parsed, PayloadError, RenderOptions, reason_or_default,
 };
 use hookwarden_event::{Action, Agent, Decision, HookEvent, ShellDialect, Verdict};
 use serde_json::{Value, json};
@@ -153,8 +152,11 @@ impl Adapter for CopilotCli {
                 event.tool_name = Some(tool.to_owned());
                 event.tool_input = Some(input.to_string());
                 if hook == HookEvent::PostToolUse {
-                    event.tool_response =
-                        f.response.iter().find_map(|k| obj.get(*k)).map(response_text);
+                    event.tool_response = f
+                        .response
+                        .iter()
+                        .find_map(|k| obj.get(*k))
+                        .map(response_text);
                 }
             }
             HookEvent::UserPromptSubmit => {
@@ -171,7 +173,9 @@ impl Adapter for CopilotCli {
     fn render(&self, hook_name: &str, verdict: &Verdict, options: &RenderOptions) -> Answer {
         let reason = reason_or_default(verdict);
         let pre_tool_use = |decision: &str, reason: &str| {
-            Answer::json(json!({"permissionDecision": decision, "permissionDecisionReason": reason}))
+            Answer::json(
+                json!({"permissionDecision": decision, "permissionDecisionReason": reason}),
+            )
         };
         let fallback_deny = options.ask_fallback == AskFallback::Deny;
         // The unknown event is most likely `preToolUse`, the event a policy

@@ -20,13 +20,11 @@
 //! nothing on stdout that could be misread.
 
 use crate::common::{
-    Keys, Object, approval_required, bare_event, classify, embedded_json, event_name,
-    file_write, mcp_call, multi_edit, notice, object, required_at, response_text, shell,
-    string_at,
+    Keys, Object, approval_required, bare_event, classify, embedded_json, event_name, file_write,
+    mcp_call, multi_edit, notice, object, required_at, response_text, shell, string_at,
 };
 use crate::{
-    Adapter, AgentKind, Answer, AskFallback, Parsed, PayloadError, RenderOptions,
-    reason_or_default,
+    Adapter, AgentKind, Answer, AskFallback, Parsed, PayloadError, RenderOptions, reason_or_default,
 };
 use hookwarden_event::{Action, Agent, Decision, HookEvent, ShellDialect, Verdict};
 use serde_json::{Value, json};
@@ -44,9 +42,17 @@ fn hook_event(name: &str) -> Option<Option<HookEvent>> {
         "stop" | "subagentStop" => Some(HookEvent::Stop),
         "sessionStart" => Some(HookEvent::SessionStart),
         // Known, but nothing to judge or no way to act on a verdict.
-        "sessionEnd" | "postToolUseFailure" | "subagentStart" | "afterShellExecution"
-        | "afterMCPExecution" | "preCompact" | "afterAgentResponse" | "afterAgentThought"
-        | "beforeTabFileRead" | "afterTabFileEdit" | "workspaceOpen" => None,
+        "sessionEnd"
+        | "postToolUseFailure"
+        | "subagentStart"
+        | "afterShellExecution"
+        | "afterMCPExecution"
+        | "preCompact"
+        | "afterAgentResponse"
+        | "afterAgentThought"
+        | "beforeTabFileRead"
+        | "afterTabFileEdit"
+        | "workspaceOpen" => None,
         _ => return None,
     })
 }
@@ -58,11 +64,10 @@ impl Adapter for Cursor {
 
     fn parse(&self, payload: &[u8], event_hint: Option<&str>) -> Result<Parsed, PayloadError> {
         let obj = object(payload)?;
-        let hook_name = event_name(&obj, "hook_event_name", event_hint)?.ok_or(
-            PayloadError::Missing {
+        let hook_name =
+            event_name(&obj, "hook_event_name", event_hint)?.ok_or(PayloadError::Missing {
                 field: "hook_event_name",
-            },
-        )?;
+            })?;
         let (hook_name, hook) = match classify(hook_name, "Cursor", hook_event)? {
             Ok(judged) => judged,
             Err(unjudged) => return Ok(unjudged),
@@ -224,7 +229,12 @@ fn action(tool: &str, input: &Value) -> Result<Action, PayloadError> {
         return Ok(mcp_call("", name, input));
     }
     Ok(match tool {
-        "Shell" => shell(input, &COMMAND, ShellDialect::Posix, Some("working_directory"))?,
+        "Shell" => shell(
+            input,
+            &COMMAND,
+            ShellDialect::Posix,
+            Some("working_directory"),
+        )?,
         // Write's input fields are not documented: read them leniently, and
         // fall back to a plain tool when they are not where expected.
         "Write" => file_write(

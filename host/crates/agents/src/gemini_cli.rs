@@ -13,12 +13,11 @@
 //! `BeforeTool` can also ask. Unknown keys are ignored, but none are sent.
 
 use crate::common::{
-    tool_input,
     Keys, Object, SnakeCaseEnvelope, approval_required, as_object, context_answer, file_edit,
-    file_write, hso_context, mcp_call, shell, string_at, with_context,
+    file_write, hso_context, mcp_call, shell, string_at, tool_input, with_context,
 };
-use crate::{Adapter, AgentKind, Answer, AskFallback, Parsed, PayloadError, RenderOptions};
 use crate::reason_or_default;
+use crate::{Adapter, AgentKind, Answer, AskFallback, Parsed, PayloadError, RenderOptions};
 use hookwarden_event::{Action, Agent, Decision, HookEvent, ShellDialect, Verdict};
 use serde_json::{Value, json};
 
@@ -40,7 +39,11 @@ fn hook_event(name: &str) -> Option<Option<HookEvent>> {
         "AfterAgent" => Some(HookEvent::Stop),
         "SessionStart" => Some(HookEvent::SessionStart),
         // Advisory events, or model-level ones hookwarden does not judge.
-        "SessionEnd" | "BeforeModel" | "AfterModel" | "BeforeToolSelection" | "PreCompress"
+        "SessionEnd"
+        | "BeforeModel"
+        | "AfterModel"
+        | "BeforeToolSelection"
+        | "PreCompress"
         | "Notification" => None,
         _ => return None,
     })

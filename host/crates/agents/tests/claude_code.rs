@@ -183,11 +183,17 @@ fn tools_become_typed_actions() {
         let e = event(name);
         assert_eq!(e.action, action, "{name}");
         assert_eq!(e.agent, Agent::ClaudeCode);
-        assert_eq!((e.cwd.as_str(), e.session_id.as_str()), ("/home/user/my-project", "abc123"));
+        assert_eq!(
+            (e.cwd.as_str(), e.session_id.as_str()),
+            ("/home/user/my-project", "abc123")
+        );
         let input: Value = serde_json::from_str(e.tool_input.as_deref().unwrap()).unwrap();
         assert!(input.is_object(), "{name}");
     }
-    assert_eq!(event("permission-request.json").hook, HookEvent::PermissionRequest);
+    assert_eq!(
+        event("permission-request.json").hook,
+        HookEvent::PermissionRequest
+    );
 }
 
 #[test]
@@ -225,12 +231,18 @@ fn prompt_stop_and_session_events() {
             ..project_event(HookEvent::UserPromptSubmit)
         }
     );
-    for (name, hook_name) in [("stop.json", "Stop"), ("subagent-stop.json", "SubagentStop")] {
+    for (name, hook_name) in [
+        ("stop.json", "Stop"),
+        ("subagent-stop.json", "SubagentStop"),
+    ] {
         let p = parse_ok(claude().as_ref(), AGENT, name, None);
         assert_eq!(p.hook_name, hook_name);
         assert_eq!(p.event.unwrap(), project_event(HookEvent::Stop));
     }
-    assert_eq!(event("session-start.json"), project_event(HookEvent::SessionStart));
+    assert_eq!(
+        event("session-start.json"),
+        project_event(HookEvent::SessionStart)
+    );
 }
 
 #[test]
@@ -243,9 +255,16 @@ fn unjudged_events_parse_to_no_event() {
         let p = parse_ok(claude().as_ref(), AGENT, name, None);
         assert_eq!((p.hook_name.as_str(), p.event), (hook_name, None));
     }
-    for hook_name in ["PreCompact", "PermissionDenied", "Elicitation", "StopFailure"] {
+    for hook_name in [
+        "PreCompact",
+        "PermissionDenied",
+        "Elicitation",
+        "StopFailure",
+    ] {
         let payload = json!({"session_id": "s", "cwd": "/w", "hook_event_name": hook_name});
-        let p = claude().parse(payload.to_string().as_bytes(), None).unwrap();
+        let p = claude()
+            .parse(payload.to_string().as_bytes(), None)
+            .unwrap();
         assert_eq!((p.hook_name.as_str(), p.event), (hook_name, None));
     }
 }
@@ -265,11 +284,23 @@ fn bad_payloads_say_what_is_wrong() {
     };
     let cases: [(Value, &str, &str); 10] = [
         (json!({}), "hook_event_name", "has no"),
-        (json!({"hook_event_name": ["Stop"]}), "hook_event_name", "an array"),
-        (json!({"hook_event_name": "Stop", "session_id": "s"}), "cwd", "has no"),
+        (
+            json!({"hook_event_name": ["Stop"]}),
+            "hook_event_name",
+            "an array",
+        ),
+        (
+            json!({"hook_event_name": "Stop", "session_id": "s"}),
+            "cwd",
+            "has no",
+        ),
         (base(json!({"tool_input": {}})), "tool_name", "has no"),
         (base(json!({"tool_name": "Bash"})), "tool_input", "has no"),
-        (base(json!({"tool_name": "Bash", "tool_input": "ls"})), "tool_input", "a string"),
+        (
+            base(json!({"tool_name": "Bash", "tool_input": "ls"})),
+            "tool_input",
+            "a string",
+        ),
         (
             base(json!({"tool_name": "Bash", "tool_input": {"command": 7}})),
             "tool_input.command",
@@ -281,7 +312,9 @@ fn bad_payloads_say_what_is_wrong() {
             "has no",
         ),
         (
-            base(json!({"tool_name": "MultiEdit", "tool_input": {"file_path": "/f", "edits": "x"}})),
+            base(
+                json!({"tool_name": "MultiEdit", "tool_input": {"file_path": "/f", "edits": "x"}}),
+            ),
             "tool_input.edits",
             "an array",
         ),
@@ -340,20 +373,28 @@ fn expected(hook: &str, decision: Decision) -> (Option<Value>, i32) {
     let block = Some(json!({"decision": "block", "reason": "because"}));
     match (hook, decision) {
         ("PreToolUse", Decision::Deny) => (
-            hso(json!({"hookEventName": "PreToolUse", "permissionDecision": "deny", "permissionDecisionReason": "because"})),
+            hso(
+                json!({"hookEventName": "PreToolUse", "permissionDecision": "deny", "permissionDecisionReason": "because"}),
+            ),
             0,
         ),
         ("PreToolUse", Decision::Ask) => (
-            hso(json!({"hookEventName": "PreToolUse", "permissionDecision": "ask", "permissionDecisionReason": "because"})),
+            hso(
+                json!({"hookEventName": "PreToolUse", "permissionDecision": "ask", "permissionDecisionReason": "because"}),
+            ),
             0,
         ),
         ("PermissionRequest", Decision::Deny) => (
-            hso(json!({"hookEventName": "PermissionRequest", "decision": {"behavior": "deny", "message": "because"}})),
+            hso(
+                json!({"hookEventName": "PermissionRequest", "decision": {"behavior": "deny", "message": "because"}}),
+            ),
             0,
         ),
         ("PostToolUse", Decision::Deny) => (block, 0),
         ("PostToolUse", Decision::Ask) => (
-            hso(json!({"hookEventName": "PostToolUse", "additionalContext": "hookwarden warning: because"})),
+            hso(
+                json!({"hookEventName": "PostToolUse", "additionalContext": "hookwarden warning: because"}),
+            ),
             0,
         ),
         ("UserPromptSubmit", Decision::Deny | Decision::Ask) => (block, 0),
@@ -374,7 +415,11 @@ fn every_fixture_gets_the_documented_answer_for_allow_ask_and_deny() {
         for decision in [Decision::Allow, Decision::Ask, Decision::Deny] {
             for fallback in [AskFallback::Deny, AskFallback::Allow] {
                 let r = render(a.as_ref(), &hook, decision, None, fallback);
-                assert_eq!((r.json, r.exit_code), expected(&hook, decision), "{name} {decision}");
+                assert_eq!(
+                    (r.json, r.exit_code),
+                    expected(&hook, decision),
+                    "{name} {decision}"
+                );
             }
         }
     }
@@ -407,7 +452,16 @@ fn assert_claude_accepts(hook: &str, r: &Rendered) {
         assert_eq!(hso["hookEventName"], hook, "{answer}");
         match hook {
             "PreToolUse" => {
-                only_keys(hook, hso, &["additionalContext", "hookEventName", "permissionDecision", "permissionDecisionReason"]);
+                only_keys(
+                    hook,
+                    hso,
+                    &[
+                        "additionalContext",
+                        "hookEventName",
+                        "permissionDecision",
+                        "permissionDecisionReason",
+                    ],
+                );
                 if let Some(d) = hso.get("permissionDecision") {
                     assert!(d == "deny" || d == "ask", "never allow: {answer}");
                     non_empty(&hso["permissionDecisionReason"]);
@@ -442,17 +496,43 @@ fn every_answer_is_one_claude_code_accepts() {
 #[test]
 fn context_reaches_the_model_where_there_is_a_channel() {
     let a = claude();
-    let r = render(a.as_ref(), "PreToolUse", Decision::Deny, Some("ctx"), AskFallback::Deny);
-    assert_eq!(r.json.unwrap()["hookSpecificOutput"]["additionalContext"], "ctx");
-    for hook in ["PreToolUse", "PostToolUse", "UserPromptSubmit", "SessionStart"] {
-        let r = render(a.as_ref(), hook, Decision::Allow, Some("ctx"), AskFallback::Deny);
+    let r = render(
+        a.as_ref(),
+        "PreToolUse",
+        Decision::Deny,
+        Some("ctx"),
+        AskFallback::Deny,
+    );
+    assert_eq!(
+        r.json.unwrap()["hookSpecificOutput"]["additionalContext"],
+        "ctx"
+    );
+    for hook in [
+        "PreToolUse",
+        "PostToolUse",
+        "UserPromptSubmit",
+        "SessionStart",
+    ] {
+        let r = render(
+            a.as_ref(),
+            hook,
+            Decision::Allow,
+            Some("ctx"),
+            AskFallback::Deny,
+        );
         assert_eq!(
             r.json.unwrap(),
             json!({"hookSpecificOutput": {"hookEventName": hook, "additionalContext": "ctx"}})
         );
     }
     // Context on an allowed stop would keep Claude going.
-    let r = render(a.as_ref(), "Stop", Decision::Allow, Some("ctx"), AskFallback::Deny);
+    let r = render(
+        a.as_ref(),
+        "Stop",
+        Decision::Allow,
+        Some("ctx"),
+        AskFallback::Deny,
+    );
     assert_eq!(r.json, None);
 }
 
@@ -460,7 +540,10 @@ fn context_reaches_the_model_where_there_is_a_channel() {
 fn an_unreadable_payload_gets_exit_2_and_the_legacy_block() {
     let a = claude();
     let r = render(a.as_ref(), "", Decision::Deny, Some("c"), AskFallback::Deny);
-    assert_eq!(r.json.unwrap(), json!({"decision": "block", "reason": "because"}));
+    assert_eq!(
+        r.json.unwrap(),
+        json!({"decision": "block", "reason": "because"})
+    );
     assert_eq!((r.exit_code, r.stderr.as_str()), (2, "because\n"));
     let r = render(a.as_ref(), "", Decision::Ask, None, AskFallback::Deny);
     assert_eq!(

@@ -3,6 +3,9 @@
 //! answer whose keys are exactly those Codex's `deny_unknown_fields`
 //! structs accept (`agent-hook-protocols.md` §1.5).
 
+mod common;
+
+use common::{Lcg, keys, non_empty};
 use hookwarden_agents::{
     Adapter, AgentKind, AskFallback, Parsed, PayloadError, RenderOptions, adapter,
 };
@@ -438,18 +441,6 @@ fn bad_payloads_say_what_is_wrong() {
     assert_eq!(e.payload_hook_name(), Some("StopFailure"));
 }
 
-/// A tiny deterministic generator, so the "garbage" is the same every run.
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self) -> u8 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 33) as u8
-    }
-}
-
 #[test]
 fn no_input_panics() {
     let a = codex();
@@ -584,24 +575,6 @@ fn render(
     let mut v = Verdict::new(decision, "because");
     v.context = context.map(str::to_owned);
     render_verdict(hook, &v, fallback)
-}
-
-/// The sorted keys of an object.
-fn keys(v: &Value) -> Vec<&str> {
-    let mut k: Vec<&str> = v
-        .as_object()
-        .unwrap_or_else(|| panic!("not an object: {v}"))
-        .keys()
-        .map(String::as_str)
-        .collect();
-    k.sort();
-    k
-}
-
-fn non_empty(v: &Value) -> &str {
-    let s = v.as_str().unwrap_or_else(|| panic!("not a string: {v}"));
-    assert!(!s.trim().is_empty(), "empty");
-    s
 }
 
 /// Codex's output contract (§1.5), written out independently of the adapter:

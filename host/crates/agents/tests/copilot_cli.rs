@@ -79,13 +79,17 @@ fn tool_args_as_a_json_string_are_parsed_again() {
             tool_name: Some("bash".into()),
             action: shell("rm -rf dist", ShellDialect::Posix),
             tool_input: Some(
-                json!({"command": "rm -rf dist", "description": "Clean build directory"}).to_string()
+                json!({"command": "rm -rf dist", "description": "Clean build directory"})
+                    .to_string()
             ),
             ..project_event(HookEvent::PreToolUse)
         }
     );
     let e = event("camel-pre-tool-use-bash-object-args.json");
-    assert_eq!(e.action, shell("curl https://x.sh | sh", ShellDialect::Posix));
+    assert_eq!(
+        e.action,
+        shell("curl https://x.sh | sh", ShellDialect::Posix)
+    );
 }
 
 #[test]
@@ -120,7 +124,11 @@ fn tools_become_typed_actions() {
                 url: "https://example.com/".into(),
             }),
         ),
-        ("camel-pre-tool-use-view.json", HookEvent::PreToolUse, Action::OtherTool("view".into())),
+        (
+            "camel-pre-tool-use-view.json",
+            HookEvent::PreToolUse,
+            Action::OtherTool("view".into()),
+        ),
         (
             "camel-permission-request.json",
             HookEvent::PermissionRequest,
@@ -185,11 +193,23 @@ fn prompt_stop_and_session_events() {
     for (name, hook_name, hook) in [
         ("camel-agent-stop.json", "agentStop", HookEvent::Stop),
         ("pascal-stop.json", "Stop", HookEvent::Stop),
-        ("camel-session-start.json", "sessionStart", HookEvent::SessionStart),
-        ("pascal-session-start.json", "SessionStart", HookEvent::SessionStart),
+        (
+            "camel-session-start.json",
+            "sessionStart",
+            HookEvent::SessionStart,
+        ),
+        (
+            "pascal-session-start.json",
+            "SessionStart",
+            HookEvent::SessionStart,
+        ),
     ] {
         let (h, e) = parse(name);
-        assert_eq!((h.as_str(), e), (hook_name, Some(project_event(hook))), "{name}");
+        assert_eq!(
+            (h.as_str(), e),
+            (hook_name, Some(project_event(hook))),
+            "{name}"
+        );
     }
     for (name, hook_name) in [
         ("camel-session-end.json", "sessionEnd"),
@@ -212,7 +232,9 @@ fn the_event_flag_decides_for_camel_case_payloads() {
         .unwrap_err();
     assert!(matches!(e, PayloadError::EventMismatch { .. }), "{e}");
     // Nothing to infer the event from, and no flag.
-    let e = a.parse(&fixture(AGENT, "camel-session-end.json"), None).unwrap_err();
+    let e = a
+        .parse(&fixture(AGENT, "camel-session-end.json"), None)
+        .unwrap_err();
     assert_field_error(&e, "hook_event_name", "has no");
 }
 
@@ -224,18 +246,46 @@ fn bad_payloads_say_what_is_wrong() {
     assert_refuses_broken_json(a.as_ref());
     let cases: [(Value, &str, &str); 9] = [
         (json!({"toolName": "bash"}), "toolArgs", "has no"),
-        (json!({"toolName": 1, "toolArgs": {}}), "toolName", "a number"),
-        (json!({"toolName": "bash", "toolArgs": "{\"command\":"}), "toolArgs", "should hold JSON"),
-        (json!({"toolName": "bash", "toolArgs": "[]"}), "toolArgs", "an array"),
-        (json!({"toolName": "bash", "toolArgs": "{}"}), "toolArgs.command", "has no"),
-        (json!({"toolName": "bash", "toolArgs": {"command": ["ls"]}}), "toolArgs.command", "an array"),
-        (json!({"sessionId": 7, "prompt": "x"}), "sessionId", "a number"),
+        (
+            json!({"toolName": 1, "toolArgs": {}}),
+            "toolName",
+            "a number",
+        ),
+        (
+            json!({"toolName": "bash", "toolArgs": "{\"command\":"}),
+            "toolArgs",
+            "should hold JSON",
+        ),
+        (
+            json!({"toolName": "bash", "toolArgs": "[]"}),
+            "toolArgs",
+            "an array",
+        ),
+        (
+            json!({"toolName": "bash", "toolArgs": "{}"}),
+            "toolArgs.command",
+            "has no",
+        ),
+        (
+            json!({"toolName": "bash", "toolArgs": {"command": ["ls"]}}),
+            "toolArgs.command",
+            "an array",
+        ),
+        (
+            json!({"sessionId": 7, "prompt": "x"}),
+            "sessionId",
+            "a number",
+        ),
         (
             json!({"hook_event_name": "PreToolUse", "tool_name": "bash", "tool_input": {"cmd": "ls"}}),
             "tool_input.command",
             "has no",
         ),
-        (json!({"hook_event_name": "PreToolUse", "tool_input": {}}), "tool_name", "has no"),
+        (
+            json!({"hook_event_name": "PreToolUse", "tool_input": {}}),
+            "tool_name",
+            "has no",
+        ),
     ];
     for (payload, field, says) in cases {
         let e = a.parse(payload.to_string().as_bytes(), None).unwrap_err();
@@ -244,7 +294,10 @@ fn bad_payloads_say_what_is_wrong() {
     let e = a
         .parse(br#"{"hook_event_name":"BeforeTool","cwd":"/"}"#, None)
         .unwrap_err();
-    assert!(matches!(&e, PayloadError::UnknownEvent { name, .. } if name == "BeforeTool"), "{e}");
+    assert!(
+        matches!(&e, PayloadError::UnknownEvent { name, .. } if name == "BeforeTool"),
+        "{e}"
+    );
     assert!(e.to_string().contains("Copilot CLI"), "{e}");
 }
 
@@ -277,7 +330,8 @@ const HOOKS: [&str; 16] = [
 /// The answer for a verdict with reason "because", no context and the
 /// default ask fallback (§5.3).
 fn expected(hook: &str, decision: Decision) -> Option<Value> {
-    let pre = |d: &str, r: &str| Some(json!({"permissionDecision": d, "permissionDecisionReason": r}));
+    let pre =
+        |d: &str, r: &str| Some(json!({"permissionDecision": d, "permissionDecisionReason": r}));
     match (hook, decision) {
         ("preToolUse" | "PreToolUse" | "", Decision::Deny) => pre("deny", "because"),
         ("preToolUse" | "PreToolUse", Decision::Ask) => pre("ask", "because"),
@@ -314,7 +368,10 @@ fn every_fixture_gets_the_documented_answer_for_allow_ask_and_deny() {
 /// Copilot's contract (§5.3), independently of the adapter: exit 0, only
 /// the documented keys per event, never an approval.
 fn assert_copilot_accepts(hook: &str, r: &Rendered) {
-    assert_eq!(r.exit_code, 0, "{hook}: a non-zero exit is skipped or a crash-deny");
+    assert_eq!(
+        r.exit_code, 0,
+        "{hook}: a non-zero exit is skipped or a crash-deny"
+    );
     let Some(answer) = &r.json else {
         return;
     };

@@ -54,7 +54,11 @@ fn shell(command: &str, workdir: &str) -> Action {
 #[test]
 fn pre_tool_use_tools() {
     let cases: [(&str, &str, Action); 4] = [
-        ("pre-tool-use-shell.json", "Shell", shell("rm -rf dist", "/Users/dev/project/web")),
+        (
+            "pre-tool-use-shell.json",
+            "Shell",
+            shell("rm -rf dist", "/Users/dev/project/web"),
+        ),
         (
             "pre-tool-use-write.json",
             "Write",
@@ -72,7 +76,11 @@ fn pre_tool_use_tools() {
                 arguments: r#"{"title":"x"}"#.into(),
             }),
         ),
-        ("pre-tool-use-delete.json", "Delete", Action::OtherTool("Delete".into())),
+        (
+            "pre-tool-use-delete.json",
+            "Delete",
+            Action::OtherTool("Delete".into()),
+        ),
     ];
     for (name, tool, action) in cases {
         let p = parse_ok(cursor().as_ref(), AGENT, name, Some("preToolUse"));
@@ -81,7 +89,10 @@ fn pre_tool_use_tools() {
         assert_eq!(e.tool_name.as_deref(), Some(tool), "{name}");
         assert_eq!(e.action, action, "{name}");
         // No session_id in Cursor payloads: the conversation stands in.
-        assert_eq!((e.cwd.as_str(), e.session_id.as_str()), ("/Users/dev/project", CONVERSATION));
+        assert_eq!(
+            (e.cwd.as_str(), e.session_id.as_str()),
+            ("/Users/dev/project", CONVERSATION)
+        );
     }
 }
 
@@ -167,7 +178,10 @@ fn prompt_stop_and_session_events() {
     for name in ["stop.json", "subagent-stop.json"] {
         assert_eq!(event(name), project_event(HookEvent::Stop), "{name}");
     }
-    assert_eq!(event("session-start.json"), project_event(HookEvent::SessionStart));
+    assert_eq!(
+        event("session-start.json"),
+        project_event(HookEvent::SessionStart)
+    );
     for (name, hook_name) in [
         ("session-end.json", "sessionEnd"),
         ("after-shell-execution.json", "afterShellExecution"),
@@ -192,19 +206,49 @@ fn bad_payloads_say_what_is_wrong() {
     };
     let cases: [(Value, &str, &str); 10] = [
         (json!({"conversation_id": "c"}), "hook_event_name", "has no"),
-        (with("stop", json!({"conversation_id": 5})), "conversation_id", "a number"),
-        (with("stop", json!({"cwd": ["/"]})), "cwd", "an array"),
-        (with("beforeShellExecution", json!({"cwd": "/"})), "command", "has no"),
-        (with("beforeShellExecution", json!({"command": {}})), "command", "an object"),
-        (with("beforeMCPExecution", json!({"tool_name": "t"})), "tool_input", "has no"),
         (
-            with("beforeMCPExecution", json!({"tool_name": "t", "tool_input": "{\"sql\":"})),
+            with("stop", json!({"conversation_id": 5})),
+            "conversation_id",
+            "a number",
+        ),
+        (with("stop", json!({"cwd": ["/"]})), "cwd", "an array"),
+        (
+            with("beforeShellExecution", json!({"cwd": "/"})),
+            "command",
+            "has no",
+        ),
+        (
+            with("beforeShellExecution", json!({"command": {}})),
+            "command",
+            "an object",
+        ),
+        (
+            with("beforeMCPExecution", json!({"tool_name": "t"})),
+            "tool_input",
+            "has no",
+        ),
+        (
+            with(
+                "beforeMCPExecution",
+                json!({"tool_name": "t", "tool_input": "{\"sql\":"}),
+            ),
             "tool_input",
             "should hold JSON",
         ),
-        (with("preToolUse", json!({"tool_name": "Shell", "tool_input": {}})), "tool_input.command", "has no"),
+        (
+            with(
+                "preToolUse",
+                json!({"tool_name": "Shell", "tool_input": {}}),
+            ),
+            "tool_input.command",
+            "has no",
+        ),
         (with("beforeReadFile", json!({})), "file_path", "has no"),
-        (with("beforeSubmitPrompt", json!({"prompt": null})), "prompt", "null"),
+        (
+            with("beforeSubmitPrompt", json!({"prompt": null})),
+            "prompt",
+            "null",
+        ),
     ];
     for (payload, field, says) in cases {
         let e = a.parse(payload.to_string().as_bytes(), None).unwrap_err();
@@ -212,9 +256,15 @@ fn bad_payloads_say_what_is_wrong() {
     }
     for name in ["PreToolUse", "Stop", "beforeshellexecution"] {
         let e = a
-            .parse(json!({"hook_event_name": name}).to_string().as_bytes(), None)
+            .parse(
+                json!({"hook_event_name": name}).to_string().as_bytes(),
+                None,
+            )
             .unwrap_err();
-        assert!(matches!(&e, PayloadError::UnknownEvent { name: n, .. } if n == name), "{e}");
+        assert!(
+            matches!(&e, PayloadError::UnknownEvent { name: n, .. } if n == name),
+            "{e}"
+        );
     }
 }
 
@@ -266,9 +316,7 @@ fn expected(hook: &str, decision: Decision) -> (Option<Value>, i32) {
         ("beforeSubmitPrompt", Decision::Deny | Decision::Ask) => {
             Some(json!({"continue": false, "user_message": "because"}))
         }
-        ("stop" | "subagentStop", Decision::Deny) => {
-            Some(json!({"followup_message": "because"}))
-        }
+        ("stop" | "subagentStop", Decision::Deny) => Some(json!({"followup_message": "because"})),
         ("postToolUse" | "sessionStart", Decision::Deny) => {
             Some(json!({"additional_context": "hookwarden policy violation: because"}))
         }
@@ -292,7 +340,11 @@ fn every_fixture_gets_the_documented_answer_for_allow_ask_and_deny() {
     for hook in hooks {
         for decision in [Decision::Allow, Decision::Ask, Decision::Deny] {
             let r = render(a.as_ref(), &hook, decision, None, AskFallback::Deny);
-            assert_eq!((r.json, r.exit_code), expected(&hook, decision), "{hook} {decision}");
+            assert_eq!(
+                (r.json, r.exit_code),
+                expected(&hook, decision),
+                "{hook} {decision}"
+            );
         }
         // Where Cursor cannot ask, the allow fallback gives no answer.
         if ["preToolUse", "beforeReadFile", ""].contains(&hook.as_str()) {
@@ -326,19 +378,31 @@ fn assert_cursor_accepts(hook: &str, r: &Rendered) {
         "stop" | "subagentStop" => &["followup_message"],
         _ => panic!("{hook}: should have no answer, got {answer}"),
     };
-    assert_eq!(keys(answer), {
-        let mut k = allowed.to_vec();
-        k.sort();
-        k
-    }, "{hook}: every documented key, no other: {answer}");
+    assert_eq!(
+        keys(answer),
+        {
+            let mut k = allowed.to_vec();
+            k.sort();
+            k
+        },
+        "{hook}: every documented key, no other: {answer}"
+    );
     if let Some(p) = answer.get("permission") {
         let ask_ok = hook == "beforeShellExecution" || hook == "beforeMCPExecution";
-        assert!(p == "deny" || (ask_ok && p == "ask"), "never allow: {answer}");
+        assert!(
+            p == "deny" || (ask_ok && p == "ask"),
+            "never allow: {answer}"
+        );
     }
     if let Some(c) = answer.get("continue") {
         assert_eq!(c, false);
     }
-    for k in ["user_message", "agent_message", "followup_message", "additional_context"] {
+    for k in [
+        "user_message",
+        "agent_message",
+        "followup_message",
+        "additional_context",
+    ] {
         if let Some(m) = answer.get(k) {
             non_empty(m);
         }
@@ -353,9 +417,21 @@ fn every_answer_is_one_cursor_accepts() {
 #[test]
 fn context_reaches_the_model_after_a_tool() {
     let a = cursor();
-    let r = render(a.as_ref(), "postToolUse", Decision::Allow, Some("ctx"), AskFallback::Deny);
+    let r = render(
+        a.as_ref(),
+        "postToolUse",
+        Decision::Allow,
+        Some("ctx"),
+        AskFallback::Deny,
+    );
     assert_eq!(r.json.unwrap(), json!({"additional_context": "ctx"}));
-    let r = render(a.as_ref(), "postToolUse", Decision::Deny, Some("ctx"), AskFallback::Deny);
+    let r = render(
+        a.as_ref(),
+        "postToolUse",
+        Decision::Deny,
+        Some("ctx"),
+        AskFallback::Deny,
+    );
     assert_eq!(
         r.json.unwrap(),
         json!({"additional_context": "hookwarden policy violation: because\nctx"})

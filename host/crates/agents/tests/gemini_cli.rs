@@ -44,7 +44,12 @@ fn project_event(hook: HookEvent) -> Event {
 
 #[test]
 fn before_tool_shell() {
-    let p = parse_ok(gemini().as_ref(), AGENT, "before-tool-shell.json", Some("BeforeTool"));
+    let p = parse_ok(
+        gemini().as_ref(),
+        AGENT,
+        "before-tool-shell.json",
+        Some("BeforeTool"),
+    );
     assert_eq!(p.hook_name, "BeforeTool");
     assert_eq!(
         p.event.unwrap(),
@@ -100,7 +105,10 @@ fn tools_become_typed_actions() {
                 arguments: r#"{"title":"x"}"#.into(),
             }),
         ),
-        ("before-tool-read-file.json", Action::OtherTool("read_file".into())),
+        (
+            "before-tool-read-file.json",
+            Action::OtherTool("read_file".into()),
+        ),
     ];
     for (name, action) in cases {
         let e = event(name);
@@ -117,7 +125,11 @@ fn after_tool_keeps_the_response() {
     assert_eq!(e.tool_name.as_deref(), Some("run_shell_command"));
     assert_eq!(
         e.tool_response.as_deref(),
-        Some(json!({"llmContent": "TOKEN=abc", "returnDisplay": "TOKEN=abc"}).to_string().as_str())
+        Some(
+            json!({"llmContent": "TOKEN=abc", "returnDisplay": "TOKEN=abc"})
+                .to_string()
+                .as_str()
+        )
     );
 }
 
@@ -131,7 +143,10 @@ fn agent_and_session_events() {
         }
     );
     assert_eq!(event("after-agent.json"), project_event(HookEvent::Stop));
-    assert_eq!(event("session-start.json"), project_event(HookEvent::SessionStart));
+    assert_eq!(
+        event("session-start.json"),
+        project_event(HookEvent::SessionStart)
+    );
     for (name, hook_name) in [
         ("session-end.json", "SessionEnd"),
         ("pre-compress.json", "PreCompress"),
@@ -148,16 +163,30 @@ fn agent_and_session_events() {
 fn bad_payloads_say_what_is_wrong() {
     let a = gemini();
     assert_refuses_broken_json(a.as_ref());
-    let tool = |name: &str, input: Value| {
-        json!({"hook_event_name": "BeforeTool", "cwd": "/", "session_id": "s", "tool_name": name, "tool_input": input})
-    };
+    let tool = |name: &str, input: Value| json!({"hook_event_name": "BeforeTool", "cwd": "/", "session_id": "s", "tool_name": name, "tool_input": input});
     let cases: [(Value, &str, &str); 7] = [
         (json!({"cwd": "/"}), "hook_event_name", "has no"),
-        (json!({"hook_event_name": "AfterAgent", "cwd": "/"}), "session_id", "has no"),
-        (tool("run_shell_command", json!({"dir_path": "/"})), "tool_input.command", "has no"),
-        (tool("run_shell_command", json!({"command": "ls", "dir_path": 1})), "dir_path", "a number"),
+        (
+            json!({"hook_event_name": "AfterAgent", "cwd": "/"}),
+            "session_id",
+            "has no",
+        ),
+        (
+            tool("run_shell_command", json!({"dir_path": "/"})),
+            "tool_input.command",
+            "has no",
+        ),
+        (
+            tool("run_shell_command", json!({"command": "ls", "dir_path": 1})),
+            "dir_path",
+            "a number",
+        ),
         (tool("write_file", json!([])), "tool_input", "an array"),
-        (tool("replace", json!({"file_path": "/f", "new_string": false})), "tool_input.new_string", "a boolean"),
+        (
+            tool("replace", json!({"file_path": "/f", "new_string": false})),
+            "tool_input.new_string",
+            "a boolean",
+        ),
         (
             json!({"hook_event_name": "BeforeTool", "cwd": "/", "session_id": "s", "tool_name": "mcp_a_b", "tool_input": {}, "mcp_context": "x"}),
             "mcp_context",
@@ -171,7 +200,10 @@ fn bad_payloads_say_what_is_wrong() {
     for name in ["PreToolUse", "Stop", "beforeTool"] {
         let payload = json!({"hook_event_name": name, "cwd": "/", "session_id": "s"});
         let e = a.parse(payload.to_string().as_bytes(), None).unwrap_err();
-        assert!(matches!(&e, PayloadError::UnknownEvent { name: n, .. } if n == name), "{e}");
+        assert!(
+            matches!(&e, PayloadError::UnknownEvent { name: n, .. } if n == name),
+            "{e}"
+        );
         assert!(e.to_string().contains("Gemini CLI"), "{e}");
     }
 }
@@ -206,7 +238,9 @@ fn expected(hook: &str, decision: Decision) -> Option<Value> {
         ("AfterTool", Decision::Ask) => Some(json!({"hookSpecificOutput":
             {"hookEventName": "AfterTool", "additionalContext": "hookwarden warning: because"}})),
         ("AfterAgent", Decision::Ask) => Some(json!({"systemMessage": "because"})),
-        ("SessionStart", Decision::Deny) => Some(json!({"continue": false, "stopReason": "because"})),
+        ("SessionStart", Decision::Deny) => {
+            Some(json!({"continue": false, "stopReason": "because"}))
+        }
         _ => None,
     }
 }
@@ -270,13 +304,25 @@ fn every_answer_is_one_gemini_accepts() {
 fn context_goes_where_gemini_reads_it() {
     let a = gemini();
     for hook in ["AfterTool", "BeforeAgent", "SessionStart"] {
-        let r = render(a.as_ref(), hook, Decision::Allow, Some("ctx"), AskFallback::Deny);
+        let r = render(
+            a.as_ref(),
+            hook,
+            Decision::Allow,
+            Some("ctx"),
+            AskFallback::Deny,
+        );
         assert_eq!(
             r.json.unwrap(),
             json!({"hookSpecificOutput": {"hookEventName": hook, "additionalContext": "ctx"}})
         );
     }
-    let r = render(a.as_ref(), "AfterTool", Decision::Deny, Some("ctx"), AskFallback::Deny);
+    let r = render(
+        a.as_ref(),
+        "AfterTool",
+        Decision::Deny,
+        Some("ctx"),
+        AskFallback::Deny,
+    );
     assert_eq!(
         r.json.unwrap(),
         json!({"decision": "deny", "reason": "because",
@@ -284,7 +330,13 @@ fn context_goes_where_gemini_reads_it() {
     );
     // An allowed AfterAgent with context would not keep the agent going:
     // there is nothing to say.
-    let r = render(a.as_ref(), "AfterAgent", Decision::Allow, Some("ctx"), AskFallback::Deny);
+    let r = render(
+        a.as_ref(),
+        "AfterAgent",
+        Decision::Allow,
+        Some("ctx"),
+        AskFallback::Deny,
+    );
     assert_eq!(r.json, None);
 }
 
@@ -292,13 +344,19 @@ fn context_goes_where_gemini_reads_it() {
 fn an_unreadable_payload_gets_the_flat_deny() {
     let a = gemini();
     let r = render(a.as_ref(), "", Decision::Deny, Some("c"), AskFallback::Deny);
-    assert_eq!(r.json.unwrap(), json!({"decision": "deny", "reason": "because"}));
+    assert_eq!(
+        r.json.unwrap(),
+        json!({"decision": "deny", "reason": "because"})
+    );
     let r = render(a.as_ref(), "", Decision::Ask, None, AskFallback::Deny);
     assert_eq!(
         r.json.unwrap(),
         json!({"decision": "deny", "reason": "approval required: because"})
     );
     for d in [Decision::Ask, Decision::Allow] {
-        assert_eq!(render(a.as_ref(), "", d, None, AskFallback::Allow).json, None);
+        assert_eq!(
+            render(a.as_ref(), "", d, None, AskFallback::Allow).json,
+            None
+        );
     }
 }

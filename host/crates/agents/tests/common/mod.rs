@@ -54,7 +54,10 @@ pub fn rendered(hook: &str, answer: Answer) -> Rendered {
     match answer.exit_code {
         0 => assert!(answer.stderr.is_empty(), "{hook}: stderr on exit 0"),
         2 => {
-            assert!(!answer.stderr.trim().is_empty(), "{hook}: exit 2 needs a reason");
+            assert!(
+                !answer.stderr.trim().is_empty(),
+                "{hook}: exit 2 needs a reason"
+            );
         }
         other => panic!("{hook}: exit code {other}"),
     }
@@ -108,7 +111,10 @@ pub fn non_empty(v: &Value) -> &str {
 /// Every key of `answer` is one of `allowed`.
 pub fn only_keys(hook: &str, answer: &Value, allowed: &[&str]) {
     for k in keys(answer) {
-        assert!(allowed.contains(&k), "{hook}: unexpected key `{k}` in {answer}");
+        assert!(
+            allowed.contains(&k),
+            "{hook}: unexpected key `{k}` in {answer}"
+        );
     }
 }
 
@@ -150,7 +156,9 @@ pub fn assert_refuses_broken_json(a: &dyn Adapter) {
         let e = a.parse(empty, None).unwrap_err();
         assert!(matches!(e, PayloadError::Empty), "{e}");
     }
-    let e = a.parse(b"{\"hook_event_name\":\"x\",\n\"cwd\":", None).unwrap_err();
+    let e = a
+        .parse(b"{\"hook_event_name\":\"x\",\n\"cwd\":", None)
+        .unwrap_err();
     assert!(matches!(e, PayloadError::NotJson(_)), "{e}");
     assert!(e.to_string().contains("line 2 column 6"), "{e}");
     let e = a.parse(b"\xff\xfe\x00garbage", None).unwrap_err();
@@ -210,7 +218,10 @@ pub fn assert_never_panics(a: &dyn Adapter, agent: &str, hint: &dyn Fn(&str) -> 
         assert!(check(&bytes, h.as_deref()).is_ok(), "{name}");
         let end_of_json = bytes.trim_ascii_end().len();
         for end in 0..end_of_json {
-            assert!(check(&bytes[..end], h.as_deref()).is_err(), "{name}[..{end}]");
+            assert!(
+                check(&bytes[..end], h.as_deref()).is_err(),
+                "{name}[..{end}]"
+            );
         }
         for at in (0..bytes.len()).step_by(5) {
             let mut broken = bytes.clone();
