@@ -39,6 +39,7 @@
 
 use std::fmt;
 
+mod targets;
 mod walk;
 mod words;
 mod wrappers;

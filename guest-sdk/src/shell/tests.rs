@@ -223,3 +223,34 @@ fn basename_and_interpreters() {
     assert!(is_shell("bash") && !is_shell("bashful"));
     assert!(is_interpreter("python3.12") && is_interpreter("source") && !is_interpreter("cat"));
 }
+
+#[test]
+fn write_targets_by_program() {
+    let targets = |cmd: &str| -> Vec<String> {
+        analyze(cmd)
+            .commands
+            .iter()
+            .flat_map(|c| c.write_targets())
+            .map(|w| w.text)
+            .collect()
+    };
+    assert_eq!(targets("echo x > a.txt 2>&1 >> /dev/null"), ["a.txt"]);
+    assert_eq!(targets("cargo build &> build.log"), ["build.log"]);
+    assert_eq!(targets("echo x | sudo tee -a /etc/hosts"), ["/etc/hosts"]);
+    assert_eq!(targets("cp -r src/ /tmp/dst"), ["/tmp/dst"]);
+    assert_eq!(targets("mv a b dir/"), ["dir/", "a", "b"]);
+    assert_eq!(targets("cp -t out/ a b"), ["out/"]);
+    assert_eq!(targets("ln -sf ~/.ssh/id_rsa key"), ["key"]);
+    assert_eq!(targets("sed -i 's/a/b/' .env cfg.ini"), [".env", "cfg.ini"]);
+    assert_eq!(targets("sed -i.bak -e 's/a/b/' x"), ["x"]);
+    assert_eq!(targets("sed 's/a/b/' x"), Vec::<String>::new());
+    assert_eq!(targets("perl -pi -e 's/a/b/' y"), ["y"]);
+    assert_eq!(targets("dd if=/dev/zero of=disk.img"), ["disk.img"]);
+    assert_eq!(targets("tar xzf a.tgz -C /opt"), ["/opt"]);
+    assert_eq!(targets("tar czf a.tgz -C src ."), Vec::<String>::new());
+    assert_eq!(targets("unzip a.zip -d vendor"), ["vendor"]);
+    assert_eq!(targets("chmod -R 600 ~/.ssh"), ["~/.ssh"]);
+    assert_eq!(targets("rm -rf -- -weird"), ["-weird"]);
+    assert_eq!(targets("touch a && truncate -s 0 b"), ["a", "b"]);
+    assert_eq!(targets("cat a.txt; ls -la"), Vec::<String>::new());
+}
