@@ -5,6 +5,8 @@ use crate::artifacts::{self, Stores};
 use crate::plan::{PlannedRule, selects};
 use hookwarden_event::{Aggregate, Decision, Event, HookEvent, RuleOutcome, Verdict};
 use hookwarden_runtime::{LoadedRule, RuleError, Runtime};
+use std::borrow::Cow;
+use std::path::Path;
 use std::time::Instant;
 use tracing::{info, info_span, warn};
 
@@ -34,6 +36,7 @@ impl Judge {
     pub fn judge(&self, event: &Event, mut on_outcome: impl FnMut(&RuleOutcome)) -> Aggregate {
         let action = event.action.kind();
         let mut aggregate = Aggregate::default();
+        let event = &with_path_facts(event);
         for rule in &self.rules {
             if rule.selects(event.hook, action) == Some(false) {
                 continue;
@@ -65,6 +68,7 @@ impl Judge {
 
     fn run(&self, rule: &PlannedRule, event: &Event) -> Result<Option<Verdict>, RuleError> {
         let loaded = self.load(rule)?;
+        let event = &with_granted_files(event, rule);
         if rule.selects(event.hook, event.action.kind()).is_none() {
             let meta = self.runtime.describe(&loaded, &rule.limits)?;
             let events = rule.events.as_deref().unwrap_or(&meta.events);
@@ -82,6 +86,34 @@ impl Judge {
     pub fn load(&self, rule: &PlannedRule) -> Result<LoadedRule, RuleError> {
         artifacts::load(&self.runtime, &self.stores, rule)
     }
+}
+
+/// The event with path facts for what its action writes (none for actions
+/// that write nothing: then no copy is made).
+fn with_path_facts(event: &Event) -> Cow<'_, Event> {
+    let _span = info_span!("facts").entered();
+    let facts = hookwarden_facts::for_event(event);
+    if facts.is_empty() {
+        return Cow::Borrowed(event);
+    }
+    let mut event = event.clone();
+    event.facts.extend(facts);
+    Cow::Owned(event)
+}
+
+/// The event with the files this rule was granted, read from the workspace.
+fn with_granted_files<'e>(event: &'e Event, rule: &PlannedRule) -> Cow<'e, Event> {
+    if rule.grant.is_empty() || !event.cwd.starts_with('/') {
+        return Cow::Borrowed(event);
+    }
+    let _span = info_span!("grant").entered();
+    // Grants were validated when the configuration loaded.
+    let files =
+        hookwarden_facts::granted_files(&rule.grant, Path::new(&event.cwd), rule.grant_bytes)
+            .unwrap_or_default();
+    let mut event = event.clone();
+    event.facts.extend(files);
+    Cow::Owned(event)
 }
 
 /// The verdict a rule gets when it could not decide.

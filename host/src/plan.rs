@@ -21,6 +21,10 @@ pub struct PlannedRule {
     pub limits: Limits,
     pub fail_mode: Decision,
     pub config_json: String,
+    /// Project files the rule may read (`grant`), relative to the workspace.
+    pub grant: Vec<String>,
+    /// Size cap of each granted file.
+    pub grant_bytes: usize,
 }
 
 impl PlannedRule {
@@ -65,6 +69,8 @@ pub fn plan(config: &HookwardenConfig) -> Vec<PlannedRule> {
                 limits: defaults,
                 fail_mode: config.fail_mode,
                 config_json: "{}".into(),
+                grant: Vec::new(),
+                grant_bytes: 0,
             });
         }
     }
@@ -102,6 +108,9 @@ pub fn plan(config: &HookwardenConfig) -> Vec<PlannedRule> {
             limits,
             fail_mode: entry.fail_mode.unwrap_or(config.fail_mode),
             config_json: entry.config_json(),
+            grant: entry.grant.clone(),
+            grant_bytes: usize::try_from(config.limits.grant_kib.saturating_mul(1024))
+                .unwrap_or(usize::MAX),
         });
     }
     rules

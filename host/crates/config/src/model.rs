@@ -13,7 +13,8 @@ pub struct HookwardenConfig {
     /// configuration cannot be read.
     #[serde(default = "default_fail_mode")]
     pub fail_mode: Decision,
-    /// What "ask" becomes where the agent cannot ask (Codex `PreToolUse`).
+    /// What "ask" becomes where the agent cannot ask (Codex `PreToolUse`,
+    /// Cursor's file reads, an unknown event of any agent).
     #[serde(default)]
     pub ask_fallback: AskFallback,
     #[serde(default)]
@@ -89,6 +90,14 @@ impl HookwardenConfig {
             if rule.memory_mib == Some(0) || rule.fuel == Some(0) || rule.timeout_ms == Some(0) {
                 return fail("limits must be greater than zero".into());
             }
+            if let Some(Err(e)) = rule
+                .grant
+                .iter()
+                .map(|g| hookwarden_facts::check_grant(g))
+                .find(Result::is_err)
+            {
+                return fail(format!("`grant`: {e}"));
+            }
         }
         let l = &self.limits;
         if l.fuel == 0 || l.memory_mib == 0 || l.rule_timeout_ms == 0 || l.call_timeout_ms == 0 {
@@ -127,6 +136,9 @@ pub struct LimitsConfig {
     pub call_timeout_ms: u64,
     /// Bytes of a rule's stdout/stderr kept for the log.
     pub output_kib: u64,
+    /// Size cap of each file granted to a rule (`grant`); larger files are
+    /// cut and marked truncated.
+    pub grant_kib: u64,
 }
 
 impl Default for LimitsConfig {
@@ -137,6 +149,7 @@ impl Default for LimitsConfig {
             rule_timeout_ms: 1_000,
             call_timeout_ms: 5_000,
             output_kib: 16,
+            grant_kib: 256,
         }
     }
 }
@@ -165,6 +178,12 @@ pub struct RuleEntry {
     pub memory_mib: Option<u64>,
     #[serde(default)]
     pub timeout_ms: Option<u64>,
+    /// Project files (relative to the workspace root the agent reports)
+    /// this rule may read, e.g. `["package.json", "Cargo.lock"]`. The host
+    /// reads them, capped at `limits.grant_kib`, and passes them in
+    /// `event.facts`; the rule itself never touches the file system.
+    #[serde(default)]
+    pub grant: Vec<String>,
     /// Handed to the rule, converted to JSON.
     #[serde(default)]
     pub config: toml::Table,

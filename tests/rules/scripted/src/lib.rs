@@ -11,7 +11,7 @@
 //! - `sleep`: block in a host call for an hour (only the deadline stops it);
 //! - `error`: return an error from `evaluate`.
 
-use hookwarden_sdk::{Config, Event, Metadata, Rule, Verdict, export_rule};
+use hookwarden_sdk::{Config, Event, Fact, Metadata, Rule, Verdict, export_rule};
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -35,10 +35,11 @@ impl Rule for Scripted {
         )
     }
 
-    fn evaluate(_event: &Event, config: &Config) -> Result<Verdict, String> {
+    fn evaluate(event: &Event, config: &Config) -> Result<Verdict, String> {
         let script: Script = config.deserialize()?;
         match script.behaviour.as_deref() {
             None => {}
+            Some("report-facts") => return Ok(Verdict::deny(report_facts(event))),
             Some("spin") => spin(),
             Some("memory-bomb") => memory_bomb(),
             Some("trap") => trap(),
@@ -61,6 +62,29 @@ impl Rule for Scripted {
         }
         Ok(verdict)
     }
+}
+
+/// The event's facts, one per line, for the host's tests to check.
+fn report_facts(event: &Event) -> String {
+    let mut out = String::from("facts:");
+    for fact in &event.facts {
+        match fact {
+            Fact::Path(p) => out.push_str(&format!(
+                "\npath {} real={} exists={} via_symlink={} target={} inside={}",
+                p.path,
+                p.real_path.as_deref().unwrap_or("-"),
+                p.exists,
+                p.via_symlink,
+                p.symlink_target.as_deref().unwrap_or("-"),
+                p.inside_workspace
+            )),
+            Fact::File(f) => out.push_str(&format!(
+                "\nfile {} truncated={} content={}",
+                f.path, f.truncated, f.content
+            )),
+        }
+    }
+    out
 }
 
 fn spin() -> ! {
