@@ -42,7 +42,11 @@ pub mod bindings {
     });
 }
 
+#[cfg(feature = "shell")]
+pub mod cli_args;
 mod config;
+#[cfg(feature = "shell")]
+pub mod downloads;
 #[cfg(feature = "shell")]
 pub mod shell;
 pub mod testing;

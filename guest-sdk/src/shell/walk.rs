@@ -720,8 +720,11 @@ impl Analyzer {
                         self.heredoc_script(&mut head, &vctx, "ssh");
                         return head;
                     }
+                    // The ssh command itself is reported too: its host matters.
+                    let head = self.plain(&argv[i..], env, redirects, &via, ctx, snippet);
                     let literal = cmd.iter().all(|w| w.literal);
-                    self.run_string(&name, "ssh", &join(cmd), literal, &vctx, snippet)
+                    self.run_string(&name, "ssh", &join(cmd), literal, &vctx, snippet);
+                    head
                 }
                 "su" | "runuser" => {
                     let pos = rest.iter().position(|w| {

@@ -9,7 +9,8 @@ mod git;
 mod permissions;
 mod remote_script;
 
-use hookwarden_sdk::shell::{Analysis, SimpleCommand, Word};
+use hookwarden_sdk::cli_args::Args;
+use hookwarden_sdk::shell::{Analysis, SimpleCommand};
 
 /// How sure a check is that the command destroys something.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,59 +67,6 @@ pub fn check_command(cmd: &SimpleCommand, scope: &Scope<'_>, hits: &mut Vec<Hit>
 pub fn check_analysis(analysis: &Analysis, hits: &mut Vec<Hit>) {
     fork_bomb::check(analysis, hits);
     remote_script::check(analysis, hits);
-}
-
-/// A GNU-style argument list split into options and operands.
-#[derive(Debug, Default)]
-struct Args<'a> {
-    /// Every short option letter given (`-rf -v` → `rfv`).
-    short: String,
-    /// Long options without their dashes or `=value` (`--force-with-lease=x` → `force-with-lease`).
-    long: Vec<&'a str>,
-    operands: Vec<&'a Word>,
-}
-
-impl<'a> Args<'a> {
-    /// Split `args`. Options in `with_value` (`-o`, `--repo`) consume the next
-    /// word when given without `=`; everything after `--` is an operand.
-    fn parse(args: &'a [Word], with_value: &[&str]) -> Args<'a> {
-        let mut out = Args::default();
-        let mut it = args.iter();
-        while let Some(w) = it.next() {
-            let t = w.text.as_str();
-            if t == "--" {
-                out.operands.extend(it.by_ref());
-                break;
-            }
-            if let Some(long) = t.strip_prefix("--") {
-                let name = long.split('=').next().unwrap_or(long);
-                out.long.push(name);
-                if !long.contains('=') && with_value.contains(&t) {
-                    it.next();
-                }
-            } else if t.len() > 1 && t.starts_with('-') {
-                out.short.push_str(&t[1..]);
-                if with_value.contains(&t) {
-                    it.next();
-                }
-            } else {
-                out.operands.push(w);
-            }
-        }
-        out
-    }
-
-    fn has_short(&self, letters: &str) -> bool {
-        self.short.chars().any(|c| letters.contains(c))
-    }
-
-    fn has_long(&self, name: &str) -> bool {
-        self.long.contains(&name)
-    }
-
-    fn has_long_prefix(&self, prefix: &str) -> bool {
-        self.long.iter().any(|l| l.starts_with(prefix))
-    }
 }
 
 /// `via` as shown in a reason: ` (through sudo, bash -c)`.
