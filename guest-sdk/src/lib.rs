@@ -47,6 +47,7 @@ pub mod cli_args;
 mod config;
 #[cfg(feature = "shell")]
 pub mod downloads;
+pub mod paths;
 #[cfg(feature = "shell")]
 pub mod shell;
 pub mod testing;

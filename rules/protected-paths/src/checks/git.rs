@@ -1,0 +1,211 @@
+//! git's own routes onto paths: `git rm` and `git mv` delete and move
+//! files, and `git config` can make git run code (`core.hooksPath`,
+//! `core.fsmonitor`, `alias.x = !cmd`, filters…), which is asked.
+
+use hookwarden_sdk::cli_args::Args;
+use hookwarden_sdk::paths::resolve;
+use hookwarden_sdk::shell::Word;
+
+use super::At;
+use crate::guards::Category;
+use crate::judge::{Hit, Op, Severity};
+
+/// Keys whose value git runs as code or that hand git's traffic elsewhere.
+fn runs_code(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    const EXACT: &[&str] = &[
+        "core.hookspath",
+        "core.fsmonitor",
+        "core.sshcommand",
+        "core.pager",
+        "core.editor",
+        "core.askpass",
+        "core.gitproxy",
+        "credential.helper",
+        "include.path",
+        "sequence.editor",
+        "gpg.program",
+        "uploadpack.packobjectshook",
+        "diff.external",
+    ];
+    if EXACT.contains(&key.as_str()) {
+        return true;
+    }
+    let (first, _) = key.split_once('.').unwrap_or((&key, ""));
+    let last = key.rsplit('.').next().unwrap_or("");
+    match first {
+        "alias" => true,
+        "includeif" => last == "path",
+        "filter" => matches!(last, "clean" | "smudge" | "process"),
+        "diff" => matches!(last, "textconv" | "command"),
+        "merge" => last == "driver",
+        "credential" => last == "helper",
+        "gpg" => last == "program",
+        "url" => last == "insteadof" || last == "pushinsteadof",
+        _ => false,
+    }
+}
+
+pub fn check(at: &At<'_>, hits: &mut Vec<Hit>) {
+    if at.cmd.program != "git" {
+        return;
+    }
+    // Global options before the subcommand; `-C DIR` moves where it runs.
+    let args = &at.cmd.args;
+    let mut i = 0;
+    let mut dir: Option<&Word> = None;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        match t {
+            "-C" => {
+                dir = args.get(i + 1);
+                i += 2;
+            }
+            "-c" | "--git-dir" | "--work-tree" | "--namespace" | "--exec-path" => i += 2,
+            _ if t.starts_with('-') => i += 1,
+            _ => break,
+        }
+    }
+    let Some(sub) = args.get(i) else { return };
+    let rest = &args[i + 1..];
+    match sub.text.as_str() {
+        "rm" => {
+            let a = Args::parse(rest, &["--pathspec-from-file"]);
+            if a.has_long("cached") {
+                return;
+            }
+            let op = Op::write("deletes (git rm)").tree(a.has_short("r"));
+            for w in &a.operands {
+                in_dir(at, dir, op, w, hits);
+            }
+        }
+        "mv" => {
+            let a = Args::parse(rest, &[]);
+            if let Some((dest, sources)) = a.operands.split_last() {
+                for w in sources {
+                    in_dir(
+                        at,
+                        dir,
+                        Op::write("moves away (git mv)").tree(true),
+                        w,
+                        hits,
+                    );
+                }
+                in_dir(at, dir, Op::write("moves onto (git mv)"), dest, hits);
+            }
+        }
+        "config" => config(at, rest, hits),
+        _ => {}
+    }
+}
+
+/// Judge a path given to git, relative to `git -C DIR` when given.
+fn in_dir(at: &At<'_>, dir: Option<&Word>, op: Op, w: &Word, hits: &mut Vec<Hit>) {
+    match dir {
+        Some(d) if d.literal => {
+            for cwd in at.cwds {
+                let base = resolve(&d.text, cwd.as_deref());
+                at.text_in(op, &w.text, w.literal, base.as_deref(), hits);
+            }
+        }
+        _ => at.word(op, w, hits),
+    }
+}
+
+/// `git config [--global|--system|--file F] KEY VALUE`, `git config set KEY
+/// VALUE`, `--edit`: setting a key that runs code is asked; `--file` onto a
+/// protected path is judged as any write.
+fn config(at: &At<'_>, rest: &[Word], hits: &mut Vec<Hit>) {
+    let a = Args::parse(
+        rest,
+        &[
+            "-f",
+            "--file",
+            "--blob",
+            "--type",
+            "--default",
+            "--comment",
+            "--value",
+        ],
+    );
+    for v in a.values(&["-f", "--file"]) {
+        at.text(Op::write("writes git config to"), v.text, v.literal, hits);
+    }
+    let reading = a.has_short("l")
+        || [
+            "get",
+            "get-all",
+            "get-regexp",
+            "get-urlmatch",
+            "list",
+            "show-origin",
+            "show-scope",
+            "get-color",
+            "get-colorbool",
+        ]
+        .iter()
+        .any(|l| a.has_long(l));
+    if reading {
+        return;
+    }
+    let mut ops: Vec<&str> = a.operands.iter().map(|w| w.text.as_str()).collect();
+    let edit = a.has_short("e") || a.has_long("edit") || ops.first() == Some(&"edit");
+    if matches!(ops.first(), Some(&"set" | &"unset" | &"edit")) {
+        ops.remove(0);
+    } else if matches!(ops.first(), Some(&"get" | &"list")) {
+        return;
+    }
+    let scope = if a.has_long("global") {
+        "the global git config (~/.gitconfig)"
+    } else if a.has_long("system") {
+        "the system git config"
+    } else {
+        "the repository's git config"
+    };
+    let message = if edit {
+        format!("opens {scope} for editing, where keys make git run code")
+    } else {
+        let Some(key) = ops.first() else { return };
+        let setting = ops.len() >= 2 || a.has_long("unset") || a.has_long("unset-all");
+        if !setting || !runs_code(key) {
+            return;
+        }
+        format!("sets `{key}` in {scope}: git runs what it names")
+    };
+    let Some(_) = at.scope.policy.write_severity(Category::GitInternals) else {
+        return;
+    };
+    hits.push(Hit {
+        severity: Severity::Ask,
+        id: Category::GitInternals.finding_id(),
+        message: format!("{message} (category `git-internals`)"),
+        command: at.subject.command.clone(),
+        via: at.subject.via.clone(),
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keys_that_run_code() {
+        for k in [
+            "core.hooksPath",
+            "alias.co",
+            "filter.lfs.smudge",
+            "includeIf.gitdir:~/w/.path",
+            "credential.https://h.helper",
+            "url.https://evil/.insteadOf",
+        ] {
+            assert!(super::runs_code(k), "{k}");
+        }
+        for k in [
+            "user.name",
+            "user.email",
+            "pull.rebase",
+            "core.autocrlf",
+            "init.defaultBranch",
+        ] {
+            assert!(!super::runs_code(k), "{k}");
+        }
+    }
+}

@@ -1,0 +1,723 @@
+//! What is protected: the categories, their default patterns, and how a
+//! path is matched against them.
+//!
+//! A pattern is a glob anchored in one of three ways:
+//!
+//! - `/etc/codex/**`: absolute, matched against the absolute path;
+//! - `~/.ssh/**`: home-based, matched against the path relative to the home
+//!   it lies in (`~/…`, `$HOME/…`, `/home/<user>/…`, `/Users/<user>/…`,
+//!   `/root/…`);
+//! - `.env`, `.github/workflows/**`: relative, matched against every tail of
+//!   the path, so it protects that name at any depth of any directory
+//!   (the workspace's `.git/hooks` and a sibling clone's alike), except in
+//!   temporary directories (`/tmp`, `/var/tmp`…), which hold scratch copies.
+//!
+//! A path relates to a pattern in one of three ways ([`Relation`]): it is a
+//! protected file (`Exact`), the directory a `dir/**` pattern protects
+//! (`DirRoot`), or a directory holding protected paths (`Ancestor`:
+//! `~` holds `~/.ssh/**`, `.github` holds `.github/workflows/**`). Which
+//! relations count depends on the operation: writing a file counts the
+//! first two, a recursive delete all three.
+
+use std::fmt;
+
+use hookwarden_sdk::paths::{has_glob, home_relative};
+
+/// Why a path is protected. Each is a finding id `protected-paths.<name>`
+/// and can be set to deny, ask or allow separately (`categories`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Category {
+    /// `.env` files: the project's secrets.
+    Secrets,
+    /// Credential stores: `~/.ssh`, `~/.aws`, `.npmrc`, `.netrc`…
+    Credentials,
+    /// `.git` internals: hooks run code on every commit, config can too.
+    GitInternals,
+    /// CI definitions: they run with the repository's secrets.
+    Ci,
+    /// Agents' own configuration, hooks and instructions.
+    AgentConfig,
+    /// Paths the admin added with `extra`.
+    Custom,
+}
+
+impl Category {
+    pub const ALL: [Category; 6] = [
+        Category::Secrets,
+        Category::Credentials,
+        Category::GitInternals,
+        Category::Ci,
+        Category::AgentConfig,
+        Category::Custom,
+    ];
+
+    /// The name used in config keys and finding ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Secrets => "secrets",
+            Category::Credentials => "credentials",
+            Category::GitInternals => "git-internals",
+            Category::Ci => "ci",
+            Category::AgentConfig => "agent-config",
+            Category::Custom => "custom",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// The finding id of a write into the category.
+    pub fn finding_id(self) -> &'static str {
+        match self {
+            Category::Secrets => "protected-paths.secrets",
+            Category::Credentials => "protected-paths.credentials",
+            Category::GitInternals => "protected-paths.git-internals",
+            Category::Ci => "protected-paths.ci",
+            Category::AgentConfig => "protected-paths.agent-config",
+            Category::Custom => "protected-paths.custom",
+        }
+    }
+
+    /// Its files hold secrets, so reading them is flagged too.
+    pub fn is_secret(self) -> bool {
+        matches!(self, Category::Secrets | Category::Credentials)
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Category::Secrets => "a secrets file",
+            Category::Credentials => "a credential store",
+            Category::GitInternals => "git internals (hooks and config run code)",
+            Category::Ci => "a CI definition (it runs with the repository's secrets)",
+            Category::AgentConfig => "an agent's configuration or instructions",
+            Category::Custom => "a path the admin protected",
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Protected by default, per category.
+const DEFAULTS: &[(Category, &[&str])] = &[
+    (Category::Secrets, &[".env", ".env.*"]),
+    (
+        Category::Credentials,
+        &[
+            "~/.ssh/**",
+            "~/.aws/**",
+            "~/.gnupg/**",
+            "~/.kube/config",
+            "~/.docker/config.json",
+            "~/.config/gh/hosts.yml",
+            "~/.config/gcloud/**",
+            "~/.azure/**",
+            "~/.cargo/credentials",
+            "~/.cargo/credentials.toml",
+            "~/.password-store/**",
+            "~/.codex/auth.json",
+            "~/.claude/.credentials.json",
+            ".npmrc",
+            ".pypirc",
+            ".netrc",
+            ".git-credentials",
+            "id_rsa",
+            "id_ecdsa",
+            "id_ed25519",
+            "id_dsa",
+        ],
+    ),
+    (Category::GitInternals, &[".git/**"]),
+    (
+        Category::Ci,
+        &[
+            ".github/workflows/**",
+            ".github/actions/**",
+            ".gitlab-ci.yml",
+            ".circleci/**",
+            "Jenkinsfile",
+            ".buildkite/**",
+            "azure-pipelines.yml",
+            "bitbucket-pipelines.yml",
+            ".travis.yml",
+        ],
+    ),
+    (
+        Category::AgentConfig,
+        &[
+            ".codex/**",
+            ".claude/**",
+            ".gemini/**",
+            ".cursor/**",
+            "~/.claude.json",
+            ".github/copilot-instructions.md",
+            ".github/instructions/**",
+            "AGENTS.md",
+            "AGENTS.override.md",
+            "CLAUDE.md",
+            "CLAUDE.local.md",
+            "GEMINI.md",
+            ".cursorrules",
+            ".mcp.json",
+            "hooks.json",
+            "requirements.toml",
+            "managed-settings.json",
+            "/etc/codex/**",
+            "/etc/claude-code/**",
+            "/etc/gemini-cli/**",
+            "/Library/Application Support/ClaudeCode/**",
+        ],
+    ),
+];
+
+/// Not protected although a default pattern matches them: templates that
+/// hold no secrets, and git's local ignore list (no code runs from it).
+const EXEMPT: &[(Category, &[&str])] = &[
+    (
+        Category::Secrets,
+        &[
+            ".env.example",
+            ".env.example.*",
+            ".env.sample",
+            ".env.sample.*",
+            ".env.template",
+            ".env.template.*",
+            ".env.dist",
+            ".env.defaults",
+        ],
+    ),
+    (
+        Category::GitInternals,
+        &[".git/info/exclude", ".git/*.lock", ".git/**/*.lock"],
+    ),
+];
+
+/// Credential files whose reading reveals nothing secret: public keys,
+/// known hosts, client configuration.
+const READ_EXEMPT: &[&str] = &[
+    "~/.ssh/*.pub",
+    "~/.ssh/known_hosts",
+    "~/.ssh/known_hosts.old",
+    "~/.ssh/config",
+    "~/.aws/config",
+    "*.pub",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Anchor {
+    Root,
+    Home,
+    Anywhere,
+}
+
+/// A compiled protected-path glob.
+#[derive(Debug, Clone)]
+pub struct PathPattern {
+    text: String,
+    anchor: Anchor,
+    glob: glob::Pattern,
+    /// One glob per component (after the anchor).
+    comps: Vec<glob::Pattern>,
+    /// Components before the first `**`.
+    literal_depth: usize,
+    /// Ends with `/**`: protects a whole directory.
+    tree: bool,
+}
+
+/// How a path relates to a pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Relation {
+    /// The path is protected.
+    Exact,
+    /// The path is the directory a `dir/**` pattern protects.
+    DirRoot,
+    /// The path is a directory holding protected paths.
+    Ancestor,
+}
+
+const MATCH: glob::MatchOptions = glob::MatchOptions {
+    case_sensitive: true,
+    require_literal_separator: true,
+    require_literal_leading_dot: false,
+};
+
+/// How the shell expands a glob operand: `*` skips dotfiles.
+const SHELL_GLOB: glob::MatchOptions = glob::MatchOptions {
+    case_sensitive: true,
+    require_literal_separator: true,
+    require_literal_leading_dot: true,
+};
+
+impl PathPattern {
+    /// Compile a pattern: `/…` absolute, `~/…` (or `$HOME/…`) home-based,
+    /// anything else relative. `./` is dropped, a trailing `/` means `/**`.
+    pub fn new(text: &str) -> Result<PathPattern, String> {
+        let expanded = hookwarden_sdk::paths::expand_home(text.trim());
+        let (anchor, body) = if expanded == "~" {
+            (Anchor::Home, "")
+        } else if let Some(rest) = expanded.strip_prefix("~/") {
+            (Anchor::Home, rest)
+        } else if expanded.starts_with('~') {
+            return Err(format!(
+                "`{text}`: only `~/` is understood, not another user's home"
+            ));
+        } else if let Some(rest) = expanded.strip_prefix('/') {
+            (Anchor::Root, rest)
+        } else {
+            (Anchor::Anywhere, expanded.trim_start_matches("./"))
+        };
+        let mut body = body.trim_end_matches('/').to_owned();
+        if expanded.ends_with('/') && !body.is_empty() {
+            body.push_str("/**");
+        }
+        let body = body.trim_start_matches('/');
+        if body.is_empty() && anchor == Anchor::Anywhere {
+            return Err(format!("`{text}` is empty"));
+        }
+        let comps = body
+            .split('/')
+            .filter(|c| !c.is_empty())
+            .map(|c| glob::Pattern::new(c).map_err(|e| format!("`{text}`: {e}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let literal_depth = comps
+            .iter()
+            .position(|c| c.as_str() == "**")
+            .unwrap_or(comps.len());
+        let full = match anchor {
+            Anchor::Root => format!("/{body}"),
+            Anchor::Home if body.is_empty() => "~".to_owned(),
+            Anchor::Home => format!("~/{body}"),
+            Anchor::Anywhere => body.to_owned(),
+        };
+        let glob = glob::Pattern::new(&full).map_err(|e| format!("`{text}`: {e}"))?;
+        Ok(PathPattern {
+            tree: comps.last().is_some_and(|c| c.as_str() == "**"),
+            text: full,
+            anchor,
+            glob,
+            comps,
+            literal_depth,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The strings of `path` this pattern is compared with: the absolute
+    /// path, the home-relative one, or every tail.
+    fn candidates(&self, path: &Located) -> Vec<String> {
+        match (self.anchor, path) {
+            (Anchor::Root, Located::Full(p)) if p.starts_with('/') => vec![p.clone()],
+            (Anchor::Home, Located::Full(p)) => home_relative(p).into_iter().collect(),
+            (Anchor::Anywhere, Located::Full(p)) if in_temp_dir(p) => Vec::new(),
+            (Anchor::Anywhere, Located::Full(p) | Located::Tail(p)) => tails(p),
+            _ => Vec::new(),
+        }
+    }
+
+    /// How `path` (no glob characters) relates to the pattern, if at all.
+    fn relation(&self, path: &Located) -> Option<Relation> {
+        let mut best: Option<Relation> = None;
+        for c in self.candidates(path) {
+            let rel = if self.glob.matches_with(&c, MATCH) {
+                Some(Relation::Exact)
+            } else if self.tree && self.glob.matches_with(&format!("{c}/x"), MATCH) {
+                Some(Relation::DirRoot)
+            } else if self.holds(&c) {
+                Some(Relation::Ancestor)
+            } else {
+                None
+            };
+            if let Some(r) = rel {
+                best = Some(best.map_or(r, |b| b.min(r)));
+            }
+        }
+        best
+    }
+
+    /// `candidate` is a directory above what the pattern protects.
+    fn holds(&self, candidate: &str) -> bool {
+        let body = match self.anchor {
+            Anchor::Root => candidate.strip_prefix('/'),
+            Anchor::Home => Some(candidate.strip_prefix('~').unwrap_or(candidate)),
+            Anchor::Anywhere => Some(candidate),
+        };
+        let Some(body) = body else { return false };
+        let parts: Vec<&str> = body.split('/').filter(|c| !c.is_empty()).collect();
+        if self.anchor == Anchor::Anywhere && parts.is_empty() {
+            return false;
+        }
+        parts.len() < self.literal_depth
+            && parts
+                .iter()
+                .zip(&self.comps)
+                .all(|(p, c)| c.matches_with(p, MATCH))
+    }
+
+    /// How a glob operand (`.env*`, `~/.ssh/*`) may relate to the pattern:
+    /// the operand is matched, as the shell would expand it, against sample
+    /// names the pattern protects.
+    fn glob_relation(&self, operand: &Located) -> Option<(Relation, String)> {
+        let text = match operand {
+            Located::Full(p) | Located::Tail(p) => p,
+        };
+        let (base, operand_glob) = match (self.anchor, operand) {
+            (Anchor::Root, Located::Full(p)) if p.starts_with('/') => (String::new(), p.clone()),
+            (Anchor::Home, Located::Full(p)) => (String::new(), home_relative(p)?),
+            (Anchor::Anywhere, Located::Full(p)) if in_temp_dir(p) => return None,
+            (Anchor::Anywhere, _) => {
+                // The directory before the first glob component; a bare `*`
+                // matches everything and names nothing in particular.
+                let comps: Vec<&str> = text.split('/').collect();
+                let first = comps.iter().position(|c| has_glob(c))?;
+                if comps[first..].iter().all(|c| c.chars().all(|ch| ch == '*')) {
+                    return None;
+                }
+                let base = comps[..first].join("/");
+                (base, text.clone())
+            }
+            _ => return None,
+        };
+        let operand_glob = glob::Pattern::new(&operand_glob).ok()?;
+        let prefix = match self.anchor {
+            Anchor::Root => "/".to_owned(),
+            Anchor::Home => "~/".to_owned(),
+            Anchor::Anywhere if base.is_empty() => String::new(),
+            Anchor::Anywhere => format!("{base}/"),
+        };
+        let samples = self.samples()?;
+        for (depth, sample) in samples.iter().enumerate().rev() {
+            let candidate = format!("{prefix}{sample}");
+            if operand_glob.matches_with(&candidate, SHELL_GLOB) {
+                let rel = if depth + 1 == samples.len() {
+                    Relation::Exact
+                } else if depth + 1 == self.literal_depth && self.tree {
+                    Relation::DirRoot
+                } else {
+                    Relation::Ancestor
+                };
+                return Some((rel, candidate));
+            }
+        }
+        None
+    }
+
+    /// Concrete names the pattern protects, one per depth: for
+    /// `.github/workflows/**`, `.github`, `.github/workflows`,
+    /// `.github/workflows/x`. `None` for character classes.
+    fn samples(&self) -> Option<Vec<String>> {
+        if self.text.contains('[') {
+            return None;
+        }
+        let mut out: Vec<String> = Vec::new();
+        let mut acc = String::new();
+        for c in &self.comps {
+            let name = if c.as_str() == "**" {
+                "x".to_owned()
+            } else {
+                c.as_str().replace(['*', '?'], "x")
+            };
+            if !acc.is_empty() {
+                acc.push('/');
+            }
+            acc.push_str(&name);
+            out.push(acc.clone());
+        }
+        Some(out)
+    }
+
+    /// Exactly matches `path` (for allow lists and exemptions): the path is
+    /// the pattern's file or lies inside its directory.
+    fn covers(&self, path: &Located) -> bool {
+        self.candidates(path)
+            .iter()
+            .any(|c| self.glob.matches_with(c, MATCH))
+    }
+}
+
+/// Scratch space: a `.env` or `.git` under `/tmp` is a throwaway copy.
+fn in_temp_dir(path: &str) -> bool {
+    [
+        "/tmp/",
+        "/var/tmp/",
+        "/private/tmp/",
+        "/private/var/folders/",
+        "/dev/shm/",
+    ]
+    .iter()
+    .any(|t| path.starts_with(t))
+}
+
+/// Every tail of a path: `/w/p/.env` → `w/p/.env`, `p/.env`, `.env`.
+fn tails(path: &str) -> Vec<String> {
+    let body = if let Some(rest) = path.strip_prefix('~') {
+        rest.find('/').map_or("", |i| &rest[i + 1..])
+    } else {
+        path.trim_start_matches('/')
+    };
+    let parts: Vec<&str> = body
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != "..")
+        .collect();
+    (0..parts.len()).map(|i| parts[i..].join("/")).collect()
+}
+
+/// A path operand as far as the rule can place it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Located {
+    /// Absolute (`/…`) or home-based (`~/…`), normalized.
+    Full(String),
+    /// Relative to a directory the rule cannot know (`"$DIR"/.env`, or any
+    /// relative path when the working directory is unknown): only relative
+    /// patterns can match it.
+    Tail(String),
+}
+
+impl Located {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Located::Full(p) | Located::Tail(p) => p,
+        }
+    }
+
+    pub fn is_glob(&self) -> bool {
+        has_glob(self.as_str())
+    }
+}
+
+impl fmt::Display for Located {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Located::Full(p) => f.write_str(p),
+            Located::Tail(p) => write!(f, "…/{p}"),
+        }
+    }
+}
+
+/// One protected pattern and its category.
+#[derive(Debug, Clone)]
+pub struct Guard {
+    pub category: Category,
+    pub pattern: PathPattern,
+}
+
+/// A protected pattern a path relates to.
+#[derive(Debug, Clone)]
+pub struct Match<'a> {
+    pub category: Category,
+    pub pattern: &'a str,
+    pub relation: Relation,
+    /// The path is a glob that may expand to `sample`, a protected name.
+    pub maybe: Option<String>,
+    /// Reading it reveals nothing secret (public keys, client config).
+    pub read_exempt: bool,
+}
+
+impl Match<'_> {
+    /// "a secrets file (category `secrets`, pattern `.env`)".
+    pub fn describe(&self) -> String {
+        format!(
+            "{} (category `{}`, pattern `{}`)",
+            self.category.describe(),
+            self.category,
+            self.pattern
+        )
+    }
+}
+
+/// Every protected pattern, with the exemptions.
+#[derive(Debug, Clone)]
+pub struct Guards {
+    guards: Vec<Guard>,
+    exempt: Vec<Guard>,
+    read_exempt: Vec<PathPattern>,
+    allow: Vec<PathPattern>,
+}
+
+impl Guards {
+    /// The defaults plus the admin's `extra` (category `custom`) and
+    /// `extra_secrets` (category `secrets`), minus `allow`.
+    pub fn new(
+        extra: &[PathPattern],
+        extra_secrets: &[PathPattern],
+        allow: Vec<PathPattern>,
+    ) -> Guards {
+        let compile = |list: &[(Category, &[&str])]| -> Vec<Guard> {
+            list.iter()
+                .flat_map(|(category, patterns)| {
+                    patterns.iter().map(move |p| Guard {
+                        category: *category,
+                        pattern: PathPattern::new(p).expect("default patterns are valid"),
+                    })
+                })
+                .collect()
+        };
+        let mut guards = compile(DEFAULTS);
+        guards.extend(extra.iter().map(|p| Guard {
+            category: Category::Custom,
+            pattern: p.clone(),
+        }));
+        guards.extend(extra_secrets.iter().map(|p| Guard {
+            category: Category::Secrets,
+            pattern: p.clone(),
+        }));
+        Guards {
+            guards,
+            exempt: compile(EXEMPT),
+            read_exempt: READ_EXEMPT
+                .iter()
+                .map(|p| PathPattern::new(p).expect("default patterns are valid"))
+                .collect(),
+            allow,
+        }
+    }
+
+    /// Every protected pattern `path` relates to, closest relation first.
+    pub fn classify(&self, path: &Located) -> Vec<Match<'_>> {
+        if self.allow.iter().any(|a| a.covers(path)) {
+            return Vec::new();
+        }
+        let glob = path.is_glob();
+        let mut out: Vec<Match<'_>> = Vec::new();
+        for g in &self.guards {
+            let (relation, maybe) = if glob {
+                match g.pattern.glob_relation(path) {
+                    Some((r, sample)) => (r, Some(sample)),
+                    None => continue,
+                }
+            } else {
+                match g.pattern.relation(path) {
+                    Some(r) => (r, None),
+                    None => continue,
+                }
+            };
+            if relation == Relation::Exact
+                && !glob
+                && self
+                    .exempt
+                    .iter()
+                    .any(|e| e.category == g.category && e.pattern.covers(path))
+            {
+                continue;
+            }
+            let read_exempt = !glob && self.read_exempt.iter().any(|e| e.covers(path));
+            out.push(Match {
+                category: g.category,
+                pattern: g.pattern.as_str(),
+                relation,
+                maybe,
+                read_exempt,
+            });
+        }
+        out.sort_by_key(|m| (m.relation, m.maybe.is_some()));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn full(p: &str) -> Located {
+        Located::Full(p.into())
+    }
+
+    fn first(path: Located) -> Option<(Category, Relation)> {
+        let guards = Guards::new(&[], &[], Vec::new());
+        guards
+            .classify(&path)
+            .first()
+            .map(|m| (m.category, m.relation))
+    }
+
+    #[test]
+    fn patterns_compile_with_their_anchor() {
+        let p = PathPattern::new("$HOME/.ssh/").unwrap();
+        assert_eq!(p.as_str(), "~/.ssh/**");
+        assert_eq!(
+            PathPattern::new("./secrets/").unwrap().as_str(),
+            "secrets/**"
+        );
+        assert_eq!(PathPattern::new("/srv/x").unwrap().as_str(), "/srv/x");
+        assert!(PathPattern::new("~bob/.ssh").is_err());
+        assert!(PathPattern::new("[oops").is_err());
+    }
+
+    #[test]
+    fn relations() {
+        use Category::*;
+        use Relation::*;
+        assert_eq!(first(full("/w/p/.env")), Some((Secrets, Exact)));
+        assert_eq!(
+            first(full("/w/p/apps/web/.env.local")),
+            Some((Secrets, Exact))
+        );
+        assert_eq!(first(full("/w/p/.env.example")), None);
+        assert_eq!(first(full("/w/p/.envrc")), None);
+        assert_eq!(first(full("/w/p/.git")), Some((GitInternals, DirRoot)));
+        assert_eq!(
+            first(full("/w/p/.git/hooks/pre-commit")),
+            Some((GitInternals, Exact))
+        );
+        assert_eq!(first(full("/w/p/.git/info/exclude")), None);
+        assert_eq!(first(full("/w/p/.github")), Some((Ci, Ancestor)));
+        assert_eq!(first(full("/w/p/.github/workflows")), Some((Ci, DirRoot)));
+        assert_eq!(first(full("/w/p/.github/dependabot.yml")), None);
+        assert_eq!(first(full("~")).map(|m| m.1), Some(Ancestor));
+        assert_eq!(
+            first(full("/home/dev/.ssh/id_rsa")),
+            Some((Credentials, Exact))
+        );
+        assert_eq!(
+            first(full("/Users/me/.kube")),
+            Some((Credentials, Ancestor))
+        );
+        assert_eq!(
+            first(full("/etc/codex/requirements.toml")),
+            Some((AgentConfig, Exact))
+        );
+        assert_eq!(first(full("/etc")), Some((AgentConfig, Ancestor)));
+        assert_eq!(
+            first(Located::Tail(".github/workflows/ci.yml".into())),
+            Some((Ci, Exact))
+        );
+        assert_eq!(first(full("/w/p/src/main.rs")), None);
+        assert_eq!(first(full("/w/p/docs/AGENTS.md.bak")), None);
+        assert_eq!(first(full("/w/p")), None);
+        assert_eq!(first(full("/")).map(|m| m.1), Some(Ancestor));
+    }
+
+    #[test]
+    fn glob_operands_may_match() {
+        use Category::*;
+        use Relation::*;
+        assert_eq!(first(full("/w/p/.env*")), Some((Secrets, Exact)));
+        assert_eq!(first(full("~/.ssh/*")), Some((Credentials, Exact)));
+        assert_eq!(first(full("/w/p/.*")).map(|m| m.0), Some(Secrets));
+        assert_eq!(first(full("/w/p/*.md")), Some((AgentConfig, Exact)));
+        assert_eq!(first(full("/w/p/*")), None, "a bare * names nothing");
+        assert_eq!(first(full("/w/p/*.log")), None);
+        assert_eq!(first(full("/w/p/src/*.rs")), None);
+    }
+
+    #[test]
+    fn allow_and_read_exemptions() {
+        let allow = vec![PathPattern::new(".claude/commands/**").unwrap()];
+        let guards = Guards::new(&[], &[], allow);
+        assert!(
+            guards
+                .classify(&full("/w/p/.claude/commands/x.md"))
+                .is_empty()
+        );
+        assert!(!guards.classify(&full("/w/p/.claude")).is_empty());
+        let m = guards.classify(&full("~/.ssh/id_rsa.pub"));
+        assert!(m[0].read_exempt);
+        let m = guards.classify(&full("~/.ssh/id_rsa"));
+        assert!(!m[0].read_exempt);
+    }
+}

@@ -1,0 +1,315 @@
+//! Judging one path an action touches: place it, match it against the
+//! guards (and, through a host fact, its real path), and turn a match into
+//! a [`Hit`] with the severity the policy gives the category.
+
+use hookwarden_sdk::PathFact;
+use hookwarden_sdk::paths::{expand_home, home_relative, normalize, resolve};
+
+use crate::Policy;
+use crate::guards::{Category, Located, Relation};
+
+/// How sure the rule is that the action must not run unseen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Ask,
+    Deny,
+}
+
+/// What one action does to one protected path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub severity: Severity,
+    /// `protected-paths.<category>`, `protected-paths.secret-read` or
+    /// `protected-paths.unreadable`.
+    pub id: &'static str,
+    /// e.g. "writes /w/p/.env, a secrets file (category `secrets`, …)".
+    pub message: String,
+    /// The command or tool call, as it resolves.
+    pub command: String,
+    /// Wrappers and nested shells it was found through.
+    pub via: Vec<String>,
+}
+
+/// What an operation does with a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Creates, changes, deletes, moves, re-permissions or links it.
+    Write,
+    /// Reads its content (only secrets count).
+    Read,
+    /// Unpacks an archive into it: a directory holding protected paths is
+    /// asked, since the archive's content is unknown.
+    Extract,
+    /// Names it in code the rule cannot follow (an opaque command, an
+    /// interpreter's inline script): asked.
+    Mention,
+}
+
+/// One operation on a path, as a reason phrases it.
+#[derive(Debug, Clone, Copy)]
+pub struct Op {
+    /// "writes", "deletes", "moves away", "reads"…
+    pub verb: &'static str,
+    pub access: Access,
+    /// It reaches everything under the path (`rm -r`, `mv`, `chmod -R`):
+    /// a directory holding protected paths counts.
+    pub tree: bool,
+    /// A write that makes the file new, if it does not exist yet (a copy
+    /// onto it, a redirection, a file tool): creating a `.env` from its
+    /// template is everyday work, overwriting one loses secrets.
+    pub creates: bool,
+    /// The operation refuses to overwrite (`cp -n`): creating only.
+    pub no_clobber: bool,
+    /// It copies a secret onto a secrets file (`cp .env .env.bak`): judged
+    /// as the read of the source, not as a write.
+    pub secret_copy: bool,
+}
+
+impl Op {
+    pub const fn write(verb: &'static str) -> Op {
+        Op {
+            verb,
+            access: Access::Write,
+            tree: false,
+            creates: false,
+            no_clobber: false,
+            secret_copy: false,
+        }
+    }
+
+    pub const fn read(verb: &'static str) -> Op {
+        Op {
+            access: Access::Read,
+            ..Op::write(verb)
+        }
+    }
+
+    pub const fn tree(mut self, tree: bool) -> Op {
+        self.tree = tree;
+        self
+    }
+
+    pub const fn creating(mut self) -> Op {
+        self.creates = true;
+        self
+    }
+
+    pub const fn no_clobber(mut self, yes: bool) -> Op {
+        self.no_clobber = yes;
+        self
+    }
+
+    pub const fn secret_copy(mut self, yes: bool) -> Op {
+        self.secret_copy = yes;
+        self
+    }
+
+    pub const fn access(mut self, access: Access) -> Op {
+        self.access = access;
+        self
+    }
+}
+
+/// Who does it, for reasons: the command line or tool call.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub command: String,
+    pub via: Vec<String>,
+}
+
+/// Place a path word: `$HOME` is `~`; a relative path is joined to `base`
+/// when known, else kept as a tail; an expansion in the middle
+/// (`"$DIR"/.env`) keeps the literal tail after it. `None` when nothing
+/// literal is left.
+pub fn locate(text: &str, literal: bool, base: Option<&str>) -> Option<Located> {
+    let text = expand_home(text);
+    if text.is_empty() {
+        return None;
+    }
+    let dynamic = |c: &str| c.contains('$') || c.contains('`');
+    if !literal && dynamic(&text) {
+        let parts: Vec<&str> = text.split('/').collect();
+        let last_dynamic = parts.iter().rposition(|c| dynamic(c))?;
+        let tail = parts[last_dynamic + 1..].join("/");
+        return tail_of(&tail);
+    }
+    match resolve(&text, base) {
+        Some(full) => Some(Located::Full(full)),
+        None => tail_of(&text),
+    }
+}
+
+fn tail_of(text: &str) -> Option<Located> {
+    let n = normalize(text);
+    let kept: Vec<&str> = n.split('/').skip_while(|c| *c == "..").collect();
+    let tail = kept.join("/");
+    (!tail.is_empty() && tail != ".").then_some(Located::Tail(tail))
+}
+
+/// The event-wide facts the judgment needs.
+pub struct Scope<'a> {
+    pub policy: &'a Policy,
+    /// Host-resolved facts about the paths the action touches.
+    pub facts: Vec<&'a PathFact>,
+    /// The event's working directory (facts' relative paths resolve there).
+    pub event_cwd: Option<&'a str>,
+}
+
+impl Scope<'_> {
+    /// `path` is a secrets file (for copies of one secret onto another).
+    pub fn is_secret_file(&self, path: &Located) -> bool {
+        self.policy
+            .guards
+            .classify(path)
+            .iter()
+            .any(|m| m.category == Category::Secrets && m.relation == Relation::Exact)
+    }
+
+    /// The fact about `path`, if the host sent one.
+    fn fact(&self, path: &Located) -> Option<&PathFact> {
+        let Located::Full(p) = path else { return None };
+        let home = home_relative(p);
+        self.facts.iter().copied().find(|f| {
+            resolve(&f.path, self.event_cwd)
+                .is_some_and(|fp| &fp == p || (home.is_some() && home_relative(&fp) == home))
+        })
+    }
+
+    /// Judge `op` on `path`; push at most one hit for the path itself and
+    /// one for where a symlink makes it land.
+    pub fn judge(&self, subject: &Subject, op: Op, path: &Located, hits: &mut Vec<Hit>) {
+        let fact = self.fact(path);
+        if let Some(hit) = self.hit(subject, op, path, None, fact) {
+            hits.push(hit);
+        }
+        if let Some(real) = fact.and_then(|f| f.real_path.as_deref()) {
+            let real = Located::Full(normalize(&expand_home(real)));
+            if &real != path
+                && let Some(hit) = self.hit(subject, op, &real, Some(path), fact)
+            {
+                hits.push(hit);
+            }
+        }
+    }
+
+    fn hit(
+        &self,
+        subject: &Subject,
+        op: Op,
+        path: &Located,
+        link: Option<&Located>,
+        fact: Option<&PathFact>,
+    ) -> Option<Hit> {
+        let policy = self.policy;
+        for m in policy.guards.classify(path) {
+            let counts = match m.relation {
+                Relation::Exact | Relation::DirRoot => true,
+                Relation::Ancestor => op.tree || op.access == Access::Extract,
+            };
+            if !counts {
+                continue;
+            }
+            let write = policy.write_severity(m.category);
+            let (severity, id) = match op.access {
+                Access::Write => {
+                    let creates_secret = m.category == Category::Secrets
+                        && m.relation == Relation::Exact
+                        && link.is_none()
+                        && (op.no_clobber
+                            || op.secret_copy
+                            || (op.creates && fact.is_some_and(|f| !f.exists)));
+                    if creates_secret {
+                        continue;
+                    }
+                    (write, m.category.finding_id())
+                }
+                Access::Read => {
+                    if !m.category.is_secret() || m.read_exempt {
+                        continue;
+                    }
+                    (policy.read_secrets, "protected-paths.secret-read")
+                }
+                Access::Extract if m.relation == Relation::Ancestor => {
+                    (write.map(|_| Severity::Ask), m.category.finding_id())
+                }
+                Access::Extract => (write, m.category.finding_id()),
+                Access::Mention => (write.map(|_| Severity::Ask), "protected-paths.unreadable"),
+            };
+            let Some(mut severity) = severity else {
+                continue;
+            };
+            if m.maybe.is_some() {
+                severity = severity.min(Severity::Ask);
+            }
+            let shown = match link {
+                Some(named) => format!("{named}, which resolves through a symlink to {path},"),
+                None => path.to_string(),
+            };
+            let what = match (&m.maybe, m.relation) {
+                (Some(sample), _) => format!("{shown} (which can expand to {sample})"),
+                (None, Relation::Ancestor) => format!("{shown}, which holds"),
+                (None, _) => shown,
+            };
+            let message = match (m.relation, &m.maybe) {
+                (Relation::Ancestor, None) => format!(
+                    "{} {what} {} (category `{}`, pattern `{}`)",
+                    op.verb,
+                    m.category_plural(),
+                    m.category,
+                    m.pattern
+                ),
+                _ => format!("{} {what}: {}", op.verb, m.describe()),
+            };
+            return Some(Hit {
+                severity,
+                id,
+                message,
+                command: subject.command.clone(),
+                via: subject.via.clone(),
+            });
+        }
+        None
+    }
+}
+
+impl crate::guards::Match<'_> {
+    /// "secrets files", for "holds …".
+    fn category_plural(&self) -> &'static str {
+        match self.category {
+            Category::Secrets => "secrets files",
+            Category::Credentials => "credentials",
+            Category::GitInternals => "git internals",
+            Category::Ci => "CI definitions",
+            Category::AgentConfig => "agent configuration",
+            Category::Custom => "paths the admin protected",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_words() {
+        let base = Some("/w/p");
+        assert_eq!(
+            locate(".env", true, base),
+            Some(Located::Full("/w/p/.env".into()))
+        );
+        assert_eq!(
+            locate("$HOME/.ssh/id_rsa", false, base),
+            Some(Located::Full("~/.ssh/id_rsa".into()))
+        );
+        assert_eq!(
+            locate("$DIR/.github/workflows/ci.yml", false, base),
+            Some(Located::Tail(".github/workflows/ci.yml".into()))
+        );
+        assert_eq!(locate("$X", false, base), None);
+        assert_eq!(
+            locate("../../.env", true, None),
+            Some(Located::Tail(".env".into()))
+        );
+        assert_eq!(locate(".", true, None), None);
+    }
+}

@@ -1,0 +1,258 @@
+//! # protected-paths
+//!
+//! A hookwarden rule that stops an agent from writing, deleting, moving,
+//! re-permissioning or re-linking protected paths by any route, and asks
+//! before it reads secrets:
+//!
+//! - **secrets**: `.env`, `.env.*` (not `.env.example`, `.sample`,
+//!   `.template`, `.dist`, `.defaults`);
+//! - **credentials**: `~/.ssh`, `~/.aws`, `~/.gnupg`, `~/.kube/config`,
+//!   `~/.docker/config.json`, `~/.config/gh/hosts.yml`, gcloud, Azure,
+//!   cargo and agent login files, `.npmrc`, `.pypirc`, `.netrc`,
+//!   `.git-credentials`, private keys named `id_rsa`…;
+//! - **git-internals**: `.git/**`, hooks included (not `.git/info/exclude`);
+//!   `git config` of keys that run code (`core.hooksPath`, `alias.*`…) is asked;
+//! - **ci**: `.github/workflows`, `.github/actions`, `.gitlab-ci.yml`,
+//!   `.circleci`, `Jenkinsfile`, `.buildkite`, Azure, Bitbucket, Travis;
+//! - **agent-config**: `.codex`, `.claude`, `.gemini`, `.cursor`,
+//!   `AGENTS.md`, `CLAUDE.md`, `GEMINI.md`, Copilot instructions, `.mcp.json`,
+//!   `hooks.json`, `requirements.toml`, managed settings, `/etc/codex`,
+//!   `/etc/claude-code`.
+//!
+//! Routes: the file tools (write, edit, every file of a patch, both ends of
+//! a move), other tools that read or write a `file_path`, and shell commands
+//! read with a real bash parser ([`hookwarden_sdk::shell`]): redirections,
+//! `tee`, `cp`, `mv`, `install`, `rsync`, `scp`, `ln` (the link, and a link
+//! pointing at a protected target), `dd of=`, `sed -i`, `perl -i`, `rm`,
+//! `find -delete`, `truncate`, `touch`, `chmod`/`chown`, editors,
+//! `curl -o`, archives unpacked into a protected directory, `git rm`/`mv`,
+//! `git config`; reads with `cat`, `less`, `base64`, `grep`, `cp` from a
+//! secret, `curl -d @.env`… Paths resolve against the working directory and
+//! follow `cd`; `~` and `$HOME` are the home. Host facts
+//! ([`hookwarden_sdk::PathFact`]) add where a symlink really lands.
+//!
+//! What the rule cannot read (an opaque command, PowerShell, a
+//! `python -c` script) is allowed unless it names a protected path, which is
+//! asked: destructive-commands already asks for opaque commands.
+//!
+//! Configuration (`[hookwarden.rules.config]`):
+//!
+//! ```toml
+//! extra = ["deploy/prod/**", "/srv/keys/**"]   # more protected paths (category `custom`)
+//! extra_secrets = ["config/master.key"]        # more secrets: writes denied, reads asked
+//! allow = [".claude/commands/**"]              # never flagged
+//! write = "deny"                               # or "ask": every category's default
+//! read_secrets = "ask"                         # or "deny", "allow"
+//! categories = { ci = "ask", agent-config = "ask" }   # per category: deny | ask | allow
+//! ```
+
+mod checks;
+mod guards;
+mod judge;
+mod shell;
+mod tools;
+
+use std::collections::BTreeMap;
+
+use guards::{Category, Guards, PathPattern};
+use hookwarden_sdk::{
+    Action, ActionKind, Config, Event, Fact, HookEvent, Metadata, Rule, Verdict, export_rule,
+};
+use judge::{Hit, Scope, Severity};
+use serde::Deserialize;
+
+/// `[hookwarden.rules.config]` of this rule.
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct Settings {
+    /// More protected paths (globs; `/…`, `~/…` or relative), category `custom`.
+    extra: Vec<String>,
+    /// More secret files: protected like `extra`, and reading them is flagged.
+    extra_secrets: Vec<String>,
+    /// Paths never flagged, even if a protected pattern matches.
+    allow: Vec<String>,
+    /// The decision for a write to a protected path: `deny` (default) or `ask`.
+    write: Option<String>,
+    /// The decision for a read of a secret: `ask` (default), `deny` or `allow`.
+    read_secrets: Option<String>,
+    /// Per-category write decision: `deny`, `ask` or `allow` (off).
+    categories: BTreeMap<String, String>,
+}
+
+/// Settings checked and compiled.
+pub struct Policy {
+    guards: Guards,
+    write: BTreeMap<Category, Option<Severity>>,
+    read_secrets: Option<Severity>,
+}
+
+fn decision(key: &str, value: &str, allowed: &[&str]) -> Result<Option<Severity>, String> {
+    if !allowed.contains(&value) {
+        let list = allowed
+            .iter()
+            .map(|a| format!("\"{a}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(format!("`{key}` must be one of {list}, not \"{value}\""));
+    }
+    Ok(match value {
+        "deny" => Some(Severity::Deny),
+        "ask" => Some(Severity::Ask),
+        _ => None,
+    })
+}
+
+impl Policy {
+    fn from_config(config: &Config) -> Result<Policy, String> {
+        let s: Settings = config.deserialize()?;
+        let patterns = |key: &str, list: &[String]| {
+            list.iter()
+                .map(|p| PathPattern::new(p).map_err(|e| format!("`{key}`: {e}")))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let extra = patterns("extra", &s.extra)?;
+        let extra_secrets = patterns("extra_secrets", &s.extra_secrets)?;
+        let allow = patterns("allow", &s.allow)?;
+        let default_write = decision(
+            "write",
+            s.write.as_deref().unwrap_or("deny"),
+            &["deny", "ask"],
+        )?;
+        let mut write: BTreeMap<Category, Option<Severity>> =
+            Category::ALL.iter().map(|c| (*c, default_write)).collect();
+        for (name, value) in &s.categories {
+            let category = Category::from_name(name).ok_or_else(|| {
+                let known: Vec<&str> = Category::ALL.iter().map(|c| c.name()).collect();
+                format!(
+                    "`categories.{name}`: unknown category (known: {})",
+                    known.join(", ")
+                )
+            })?;
+            write.insert(
+                category,
+                decision(
+                    &format!("categories.{name}"),
+                    value,
+                    &["deny", "ask", "allow"],
+                )?,
+            );
+        }
+        Ok(Policy {
+            guards: Guards::new(&extra, &extra_secrets, allow),
+            write,
+            read_secrets: decision(
+                "read_secrets",
+                s.read_secrets.as_deref().unwrap_or("ask"),
+                &["ask", "deny", "allow"],
+            )?,
+        })
+    }
+
+    /// The decision for a write into `category`; `None` when allowed.
+    fn write_severity(&self, category: Category) -> Option<Severity> {
+        self.write.get(&category).copied().flatten()
+    }
+}
+
+pub struct ProtectedPaths;
+
+impl Rule for ProtectedPaths {
+    fn metadata() -> Metadata {
+        Metadata::new(
+            "protected-paths",
+            env!("CARGO_PKG_VERSION"),
+            "Stops writes, deletes, moves, chmods and symlinks onto protected paths — .env \
+             secrets, credential stores, .git internals and hooks, CI definitions, agents' own \
+             configuration and instructions — by file tools or any shell route, and asks before \
+             secrets are read.",
+        )
+        .events([HookEvent::PreToolUse, HookEvent::PermissionRequest])
+        .actions([
+            ActionKind::Shell,
+            ActionKind::FileWrite,
+            ActionKind::FileEdit,
+            ActionKind::Patch,
+            ActionKind::OtherTool,
+        ])
+    }
+
+    fn evaluate(event: &Event, config: &Config) -> Result<Verdict, String> {
+        let policy = Policy::from_config(config)?;
+        let event_cwd =
+            Some(event.cwd.as_str()).filter(|c| c.starts_with('/') || c.starts_with('~'));
+        let scope = Scope {
+            policy: &policy,
+            facts: event
+                .facts
+                .iter()
+                .filter_map(|f| match f {
+                    Fact::Path(p) => Some(p),
+                    Fact::File(_) => None,
+                })
+                .collect(),
+            event_cwd,
+        };
+        let hits = match &event.action {
+            Action::Shell(cmd) => shell::judge(cmd, &scope),
+            Action::FileWrite(_) | Action::FileEdit(_) | Action::Patch(_) => {
+                tools::file_tool(event, &scope)
+            }
+            Action::OtherTool(name) => tools::other_tool(name, event, &scope),
+            _ => Vec::new(),
+        };
+        Ok(verdict(hits))
+    }
+}
+
+export_rule!(ProtectedPaths);
+
+/// `via` as shown in a reason: ` (through sudo, bash -c)`.
+fn describe_via(via: &[String]) -> String {
+    if via.is_empty() {
+        String::new()
+    } else {
+        format!(" (through {})", via.join(", "))
+    }
+}
+
+/// The verdict for the hits: the strongest decides, the first of those
+/// gives the reason, every distinct hit is a finding.
+fn verdict(mut hits: Vec<Hit>) -> Verdict {
+    let mut seen = std::collections::BTreeSet::new();
+    hits.retain(|h| seen.insert((h.id, h.message.clone(), h.command.clone())));
+    hits.sort_by_key(|h| std::cmp::Reverse(h.severity));
+    let Some(first) = hits.first() else {
+        return Verdict::allow();
+    };
+    let mut reason = format!(
+        "`{}`{} {}",
+        first.command,
+        describe_via(&first.via),
+        first.message
+    );
+    let more = hits.iter().filter(|h| h.severity == first.severity).count() - 1;
+    if more > 0 {
+        reason.push_str(&format!(
+            " (and {more} more finding{})",
+            if more == 1 { "" } else { "s" }
+        ));
+    }
+    let mut v = match first.severity {
+        Severity::Deny => Verdict::deny(reason).with_context(
+            "hookwarden blocked this because it changes a protected path. Do not retry it or \
+             reach the same file another way (another command, tool, copy or symlink); if the \
+             change is really needed, ask the user to make it themselves.",
+        ),
+        Severity::Ask => Verdict::ask(reason),
+    };
+    for h in &hits {
+        v = v.with_finding(
+            h.id,
+            format!("`{}`{} {}", h.command, describe_via(&h.via), h.message),
+        );
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests;
