@@ -7,12 +7,15 @@
 //! - [`judge`]: runs the selected rules for one event through the wasm
 //!   runtime (crate `hookwarden-runtime`) and aggregates their verdicts;
 //! - [`fixtures`]: the rule test harness behind `hookwarden test`;
+//! - [`install`]: registering hookwarden in each agent's settings, and
+//!   `doctor`'s checks of that registration;
 //! - [`cli`]: the commands. Agent protocols live in `hookwarden-agents`.
 
 pub mod artifacts;
 pub mod builtin;
 pub mod cli;
 pub mod fixtures;
+pub mod install;
 pub mod judge;
 pub mod phases;
 pub mod plan;

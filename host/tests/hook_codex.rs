@@ -279,7 +279,9 @@ fn unreadable_explicit_requirements_fail_closed() {
 #[test]
 fn bad_stdin_fails_closed_with_a_valid_answer() {
     let (_d, req) = requirements(CODEX_ONLY);
-    let truncated = &codex_pre_tool_use("ls")[..80];
+    // Cut a few bytes past the event name, wherever the serializer put it.
+    let full = codex_pre_tool_use("ls");
+    let truncated = &full[..full.find("\"PreToolUse\"").unwrap() + 20];
     for (what, stdin) in [
         ("empty", ""),
         ("whitespace", "  \n"),

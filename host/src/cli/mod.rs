@@ -4,6 +4,7 @@ mod bench;
 mod compile;
 mod hash;
 mod hook;
+mod install;
 mod pin;
 mod test;
 
@@ -32,6 +33,10 @@ enum Command {
     Pin(pin::PinArgs),
     /// Run a rule component against fixture files of test cases.
     Test(test::TestArgs),
+    /// Register hookwarden as an agent's hook, merging into its settings.
+    Install(install::InstallArgs),
+    /// Check an agent's hookwarden registration, and that it would run.
+    Doctor(install::DoctorArgs),
 }
 
 /// Logs go to stderr, never stdout (stdout carries the agent's answer).
@@ -104,6 +109,14 @@ pub fn main(started: Instant) -> i32 {
         Command::Test(args) => {
             init_logging(tracing_subscriber::filter::LevelFilter::WARN);
             test::run(args)
+        }
+        Command::Install(args) => {
+            init_logging(tracing_subscriber::filter::LevelFilter::WARN);
+            install::run_install(args)
+        }
+        Command::Doctor(args) => {
+            init_logging(tracing_subscriber::filter::LevelFilter::WARN);
+            install::run_doctor(args)
         }
     }
 }
