@@ -8,7 +8,12 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The crates of the built-in pack, under `rules/`, in evaluation order.
-const BUILTIN_RULES: &[&str] = &["destructive-commands"];
+const BUILTIN_RULES: &[&str] = &[
+    "destructive-commands",
+    "protected-paths",
+    "network-egress",
+    "package-guard",
+];
 
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap());

@@ -29,11 +29,54 @@ pub fn module(name: &str) -> Option<&'static EmbeddedModule> {
 /// (a test checks them against each rule's own metadata).
 pub fn selectors(name: &str) -> Option<(&'static [HookEvent], &'static [ActionKind])> {
     match name {
-        "destructive-commands" => Some((
+        "destructive-commands" | "package-guard" => Some((
             &[HookEvent::PreToolUse, HookEvent::PermissionRequest],
             &[ActionKind::Shell],
         )),
+        "protected-paths" => Some((
+            &[HookEvent::PreToolUse, HookEvent::PermissionRequest],
+            &[
+                ActionKind::Shell,
+                ActionKind::FileWrite,
+                ActionKind::FileEdit,
+                ActionKind::Patch,
+                ActionKind::OtherTool,
+            ],
+        )),
+        "network-egress" => Some((
+            &[HookEvent::PreToolUse, HookEvent::PermissionRequest],
+            &[ActionKind::Shell, ActionKind::WebFetch, ActionKind::McpCall],
+        )),
         _ => None,
+    }
+}
+
+/// The project files a built-in rule reads by default (its `grant`, when
+/// the admin gives none): package-guard compares installs with the
+/// project's own manifests and lockfiles.
+pub fn default_grant(name: &str) -> &'static [&'static str] {
+    match name {
+        "package-guard" => &[
+            "package.json",
+            "package-lock.json",
+            "yarn.lock",
+            "pnpm-lock.yaml",
+            "Cargo.toml",
+            "Cargo.lock",
+            "requirements.txt",
+            "requirements-dev.txt",
+            "pyproject.toml",
+            "poetry.lock",
+            "uv.lock",
+            "Pipfile",
+            "Pipfile.lock",
+            "go.mod",
+            "go.sum",
+            "Gemfile",
+            "Gemfile.lock",
+            "composer.json",
+        ],
+        _ => &[],
     }
 }
 

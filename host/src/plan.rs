@@ -69,8 +69,11 @@ pub fn plan(config: &HookwardenConfig) -> Vec<PlannedRule> {
                 limits: defaults,
                 fail_mode: config.fail_mode,
                 config_json: "{}".into(),
-                grant: Vec::new(),
-                grant_bytes: 0,
+                grant: builtin::default_grant(m.name)
+                    .iter()
+                    .map(|g| g.to_string())
+                    .collect(),
+                grant_bytes: grant_bytes(config),
             });
         }
     }
@@ -108,12 +111,21 @@ pub fn plan(config: &HookwardenConfig) -> Vec<PlannedRule> {
             limits,
             fail_mode: entry.fail_mode.unwrap_or(config.fail_mode),
             config_json: entry.config_json(),
-            grant: entry.grant.clone(),
-            grant_bytes: usize::try_from(config.limits.grant_kib.saturating_mul(1024))
-                .unwrap_or(usize::MAX),
+            grant: match (&entry.module, entry.grant.is_empty()) {
+                (ModuleRef::Builtin(name), true) => builtin::default_grant(name)
+                    .iter()
+                    .map(|g| g.to_string())
+                    .collect(),
+                _ => entry.grant.clone(),
+            },
+            grant_bytes: grant_bytes(config),
         });
     }
     rules
+}
+
+fn grant_bytes(config: &HookwardenConfig) -> usize {
+    usize::try_from(config.limits.grant_kib.saturating_mul(1024)).unwrap_or(usize::MAX)
 }
 
 fn default_limits(config: &HookwardenConfig) -> Limits {
