@@ -57,10 +57,22 @@ pub fn mark_duration(name: &'static str, d: std::time::Duration) {
         .insert(name, d.as_micros());
 }
 
+/// This process's peak RSS (`VmHWM`). The parent cannot measure it: with
+/// `posix_spawn` the child borrows the parent's address space until exec,
+/// and the kernel carries that high-water mark into the child's rusage.
+fn peak_rss_kib() -> Option<u128> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// Print the totals, plus `total` (process start to now).
 pub fn report(started: Instant) {
     let mut totals = TOTALS.lock().unwrap_or_else(|e| e.into_inner()).clone();
     totals.insert("total", started.elapsed().as_micros());
+    if let Some(kib) = peak_rss_kib() {
+        totals.insert("peak_rss_kib", kib);
+    }
     let json: serde_json::Map<String, serde_json::Value> = totals
         .into_iter()
         .map(|(k, v)| (k.to_owned(), (v as u64).into()))

@@ -1,6 +1,7 @@
 //! `hookwarden test RULE.wasm CASES…`: run a rule component against fixtures.
 
 use crate::fixtures::CaseFile;
+use hookwarden_event::Decision;
 use hookwarden_runtime::{Limits, ModuleSource, Runtime};
 use std::path::PathBuf;
 
@@ -33,6 +34,7 @@ pub fn run(args: TestArgs) -> i32 {
     };
     let limits = Limits::default();
     let (mut passed, mut failed) = (0usize, 0usize);
+    let mut tally = Tally::default();
     for file in &args.cases {
         let cases = match CaseFile::load(file) {
             Ok(c) => c,
@@ -53,6 +55,7 @@ pub fn run(args: TestArgs) -> i32 {
                 })
                 .map(|verdict| (case.check(&verdict), verdict));
             let name = case.display_name(i);
+            tally.count(case.expect, outcome.as_ref().ok().map(|(_, v)| v.decision));
             match outcome {
                 Ok((None, verdict)) => {
                     passed += 1;
@@ -75,7 +78,51 @@ pub fn run(args: TestArgs) -> i32 {
         "{}: {passed} passed, {failed} failed",
         rule_name(&args.rule)
     );
+    println!("{}: {tally}", rule_name(&args.rule));
     if failed == 0 && passed > 0 { 0 } else { 1 }
+}
+
+/// What a corpus says about a rule: how its cases are labelled, and how
+/// the failures split into misses (weaker than expected: the rule let
+/// something through) and false blocks (an allow case asked or denied).
+#[derive(Default)]
+struct Tally {
+    labelled: [usize; 3],
+    misses: usize,
+    false_blocks: usize,
+    stricter: usize,
+    errors: usize,
+}
+
+impl Tally {
+    fn count(&mut self, expected: Decision, got: Option<Decision>) {
+        self.labelled[expected as usize] += 1;
+        match got {
+            None => self.errors += 1,
+            Some(got) if got < expected => self.misses += 1,
+            Some(got) if expected == Decision::Allow && got != Decision::Allow => {
+                self.false_blocks += 1
+            }
+            Some(got) if got > expected => self.stricter += 1,
+            Some(_) => {}
+        }
+    }
+}
+
+impl std::fmt::Display for Tally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let [allow, ask, deny] = self.labelled;
+        write!(
+            f,
+            "{} cases (deny {deny}, ask {ask}, allow {allow}); misses {}, false blocks {}, \
+             stricter than expected {}, errors {}",
+            allow + ask + deny,
+            self.misses,
+            self.false_blocks,
+            self.stricter,
+            self.errors
+        )
+    }
 }
 
 fn rule_name(path: &std::path::Path) -> String {
