@@ -13,6 +13,7 @@ const BUILTIN_RULES: &[&str] = &[
     "protected-paths",
     "network-egress",
     "package-guard",
+    "symlink-guard",
 ];
 
 fn main() {

@@ -43,6 +43,15 @@ pub fn selectors(name: &str) -> Option<(&'static [HookEvent], &'static [ActionKi
                 ActionKind::OtherTool,
             ],
         )),
+        "symlink-guard" => Some((
+            &[HookEvent::PreToolUse, HookEvent::PermissionRequest],
+            &[
+                ActionKind::Shell,
+                ActionKind::FileWrite,
+                ActionKind::FileEdit,
+                ActionKind::Patch,
+            ],
+        )),
         "network-egress" => Some((
             &[HookEvent::PreToolUse, HookEvent::PermissionRequest],
             &[ActionKind::Shell, ActionKind::WebFetch, ActionKind::McpCall],

@@ -143,7 +143,11 @@ expect = "ask"
     );
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert!(
-        out.stdout.ends_with("scripted-rule: 4 passed, 0 failed\n"),
+        out.stdout.contains("scripted-rule: 4 passed, 0 failed\n")
+            && out.stdout.ends_with(
+                "scripted-rule: 4 cases (deny 2, ask 1, allow 1); misses 0, false blocks 0, \
+                 stricter than expected 0, errors 0\n"
+            ),
         "{}",
         out.stdout
     );
@@ -165,7 +169,8 @@ expect = "ask"
         out.stdout
     );
     assert!(
-        out.stdout.ends_with("0 passed, 1 failed\n"),
+        out.stdout.contains("0 passed, 1 failed\n")
+            && out.stdout.contains("1 cases (deny 1, ask 0, allow 0); misses 1, false blocks 0"),
         "{}",
         out.stdout
     );
@@ -174,15 +179,25 @@ expect = "ask"
 #[test]
 fn rule_fixtures_pass_as_built_components() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    for (package, cases) in [
-        (
-            "destructive-commands",
-            "rules/destructive-commands/cases.toml",
-        ),
-        ("prompt-secrets", "examples/sample-rule/cases.toml"),
-    ] {
-        let module = component(package);
-        let cases = root.join(cases);
+    // Every rule keeps its corpus beside it: run them all, plus the sample rule's.
+    let mut corpora: Vec<(String, std::path::PathBuf)> = std::fs::read_dir(root.join("rules"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|dir| dir.join("cases.toml").is_file())
+        .map(|dir| {
+            let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+            (name, dir.join("cases.toml"))
+        })
+        .collect();
+    corpora.sort();
+    assert!(corpora.len() >= 5, "rules with corpora: {corpora:?}");
+    corpora.push((
+        "prompt-secrets".into(),
+        root.join("examples/sample-rule/cases.toml"),
+    ));
+    let packages: Vec<&str> = corpora.iter().map(|(p, _)| p.as_str()).collect();
+    let modules = hookwarden_component_build::build_for_tests(&packages);
+    for ((package, cases), module) in corpora.iter().zip(&modules) {
         let out = run(
             &["test", module.to_str().unwrap(), cases.to_str().unwrap()],
             b"",
@@ -190,6 +205,11 @@ fn rule_fixtures_pass_as_built_components() {
         );
         assert_eq!(out.code, 0, "{package}:\n{}\n{}", out.stdout, out.stderr);
         assert!(out.stdout.contains(" passed, 0 failed"), "{}", out.stdout);
+        assert!(
+            out.stdout.contains("misses 0, false blocks 0"),
+            "{}",
+            out.stdout
+        );
     }
 }
 
