@@ -218,44 +218,26 @@ pub struct Compiled {
     pub result: Result<PathBuf, String>,
 }
 
-/// Compile every rule into `store` (verifying pins), in parallel.
+/// Compile every rule into `store` (verifying pins), one per CPU at a time.
+/// `progress` sees each result as it comes (done so far, total, result).
 pub fn compile_all(
     runtime: &Runtime,
     store: &ArtifactStore,
     rules: &[PlannedRule],
-    mut progress: impl FnMut(usize, usize, &Compiled) + Send,
+    progress: impl FnMut(usize, usize, &Compiled) + Send,
 ) -> Vec<Compiled> {
-    let workers = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .min(rules.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results = std::sync::Mutex::new(Vec::new());
-    let report = std::sync::Mutex::new(&mut progress);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                    let Some(rule) = rules.get(i) else { break };
-                    let result = compile_one(runtime, store, rule);
-                    let compiled = Compiled {
-                        rule_id: rule.id.clone(),
-                        result,
-                    };
-                    let mut results = results.lock().unwrap_or_else(|e| e.into_inner());
-                    (report.lock().unwrap_or_else(|e| e.into_inner()))(
-                        results.len() + 1,
-                        rules.len(),
-                        &compiled,
-                    );
-                    results.push((i, compiled));
-                }
-            });
-        }
-    });
-    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, c)| c).collect()
+    let report = std::sync::Mutex::new((0, progress));
+    crate::parallel::map(rules, crate::parallel::default_threads(), |rule| {
+        let compiled = Compiled {
+            rule_id: rule.id.clone(),
+            result: compile_one(runtime, store, rule),
+        };
+        let mut report = report.lock().unwrap_or_else(|e| e.into_inner());
+        let (done, progress) = &mut *report;
+        *done += 1;
+        progress(*done, rules.len(), &compiled);
+        compiled
+    })
 }
 
 fn compile_one(

@@ -2,27 +2,38 @@
 //! the verdicts. A rule that cannot run or fails gets its fail-mode verdict.
 
 use crate::artifacts::{self, Stores};
+use crate::parallel;
 use crate::plan::{PlannedRule, selects};
 use hookwarden_event::{Aggregate, Decision, Event, HookEvent, RuleOutcome, Verdict};
 use hookwarden_runtime::{LoadedRule, RuleError, Runtime};
 use std::borrow::Cow;
+use std::num::NonZeroUsize;
 use std::path::Path;
 use std::time::Instant;
 use tracing::{info, info_span, warn};
 
-/// Runs rules for events. Create one per process.
+/// Runs the rules for the one event a hook call judges.
 pub struct Judge {
     runtime: Runtime,
     stores: Stores,
     rules: Vec<PlannedRule>,
+    threads: NonZeroUsize,
 }
 
 impl Judge {
-    pub fn new(rules: Vec<PlannedRule>, stores: Stores) -> anyhow::Result<Judge> {
+    /// A judge for a process that judges one event and then exits: its
+    /// runtime leaves instances for the process exit to reclaim (see
+    /// [`Runtime::one_shot`]). Rules run on up to `threads` threads.
+    pub fn new(
+        rules: Vec<PlannedRule>,
+        stores: Stores,
+        threads: NonZeroUsize,
+    ) -> anyhow::Result<Judge> {
         Ok(Judge {
-            runtime: Runtime::new()?,
+            runtime: Runtime::one_shot()?,
             stores,
             rules,
+            threads,
         })
     }
 
@@ -30,47 +41,71 @@ impl Judge {
         &self.rules
     }
 
-    /// Run every rule that selects `event`, in order, and aggregate.
-    /// `on_outcome` sees each outcome as soon as it exists, so a caller
-    /// racing a deadline still has the rules that finished.
-    pub fn judge(&self, event: &Event, mut on_outcome: impl FnMut(&RuleOutcome)) -> Aggregate {
+    /// Run every rule that selects `event`, side by side on the judge's
+    /// threads, and aggregate in configuration order. `on_outcome` sees each
+    /// outcome as soon as it exists (from any thread), so a caller racing a
+    /// deadline still has the rules that finished.
+    pub fn judge(&self, event: &Event, on_outcome: impl Fn(&RuleOutcome) + Sync) -> Aggregate {
         let action = event.action.kind();
-        let mut aggregate = Aggregate::default();
         let event = &with_path_facts(event);
-        for rule in &self.rules {
-            if rule.selects(event.hook, action) == Some(false) {
-                continue;
-            }
-            let _span = info_span!("rule", id = %rule.id).entered();
-            let started = Instant::now();
-            let outcome = match self.run(rule, event) {
-                Ok(Some(verdict)) => RuleOutcome {
-                    rule_id: rule.id.clone(),
-                    verdict,
-                    failure: None,
-                },
-                Ok(None) => continue, // the rule's own metadata did not select the event
-                Err(e) => failure_outcome(rule, event.hook, &e),
-            };
-            info!(
-                rule = %rule.id,
-                decision = %outcome.verdict.decision,
-                reason = %outcome.verdict.reason,
-                failure = outcome.failure.as_deref().unwrap_or(""),
-                elapsed_us = started.elapsed().as_micros() as u64,
-                "rule verdict"
-            );
+        let selected: Vec<&PlannedRule> = self
+            .rules
+            .iter()
+            .filter(|rule| rule.selects(event.hook, action) != Some(false))
+            .collect();
+        let outcomes = parallel::map(&selected, self.threads, |rule| {
+            let outcome = self.judge_one(rule, event)?;
             on_outcome(&outcome);
+            Some(outcome)
+        });
+        let mut aggregate = Aggregate::default();
+        for outcome in outcomes.into_iter().flatten() {
             aggregate.push(outcome);
         }
         aggregate
     }
 
+    /// One rule's outcome; `None` when its own metadata does not select
+    /// the event.
+    fn judge_one(&self, rule: &PlannedRule, event: &Event) -> Option<RuleOutcome> {
+        let _span = info_span!("rule", id = %rule.id).entered();
+        let started = Instant::now();
+        let outcome = match self.run(rule, event) {
+            Ok(Some(verdict)) => RuleOutcome {
+                rule_id: rule.id.clone(),
+                verdict,
+                failure: None,
+            },
+            Ok(None) => return None,
+            Err(e) => failure_outcome(rule, event.hook, &e),
+        };
+        info!(
+            rule = %rule.id,
+            decision = %outcome.verdict.decision,
+            reason = %outcome.verdict.reason,
+            failure = outcome.failure.as_deref().unwrap_or(""),
+            elapsed_us = started.elapsed().as_micros() as u64,
+            "rule verdict"
+        );
+        Some(outcome)
+    }
+
     fn run(&self, rule: &PlannedRule, event: &Event) -> Result<Option<Verdict>, RuleError> {
         let loaded = self.load(rule)?;
+        let result = self.run_loaded(rule, &loaded, event);
+        self.runtime.retire(loaded);
+        result
+    }
+
+    fn run_loaded(
+        &self,
+        rule: &PlannedRule,
+        loaded: &LoadedRule,
+        event: &Event,
+    ) -> Result<Option<Verdict>, RuleError> {
         let event = &with_granted_files(event, rule);
         if rule.selects(event.hook, event.action.kind()).is_none() {
-            let meta = self.runtime.describe(&loaded, &rule.limits)?;
+            let meta = self.runtime.describe(loaded, &rule.limits)?;
             let events = rule.events.as_deref().unwrap_or(&meta.events);
             let actions = rule.actions.as_deref().unwrap_or(&meta.actions);
             if !selects(events, actions, event.hook, event.action.kind()) {
@@ -78,7 +113,7 @@ impl Judge {
             }
         }
         self.runtime
-            .evaluate(&loaded, event, &rule.config_json, &rule.limits)
+            .evaluate(loaded, event, &rule.config_json, &rule.limits)
             .map(Some)
     }
 

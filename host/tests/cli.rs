@@ -170,7 +170,9 @@ expect = "ask"
     );
     assert!(
         out.stdout.contains("0 passed, 1 failed\n")
-            && out.stdout.contains("1 cases (deny 1, ask 0, allow 0); misses 1, false blocks 0"),
+            && out
+                .stdout
+                .contains("1 cases (deny 1, ask 0, allow 0); misses 1, false blocks 0"),
         "{}",
         out.stdout
     );

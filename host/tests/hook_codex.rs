@@ -84,6 +84,28 @@ fn deny_beats_ask_beats_allow_across_rules() {
 }
 
 #[test]
+fn rules_running_side_by_side_answer_in_configuration_order() {
+    let rules: String = (0..6)
+        .map(|i| {
+            scripted_rule(
+                &format!("r{i}"),
+                &format!("decision = \"deny\", reason = \"no {i}\""),
+                "",
+            )
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for threads in [1, 4] {
+        let (_d, req) = requirements(&format!("[hookwarden]\nrule_threads = {threads}\n{rules}"));
+        let out = hook(&req, &codex_pre_tool_use("ls"));
+        let reason = assert_codex_pre_tool_use_deny(&out);
+        assert!(reason.starts_with("[r0] no 0; [r1] no 1"), "{reason}");
+        answers.push(out.stdout);
+    }
+    assert_eq!(answers[0], answers[1]);
+}
+
+#[test]
 fn ask_becomes_deny_on_codex_pre_tool_use_unless_configured() {
     let rule = scripted_rule(
         "careful",

@@ -474,7 +474,10 @@ fn report(
         (metering[0] / metering[1] - 1.0) * 100.0
     );
     println!();
-    println!("phases, median µs per call (nested spans count in their parents too):");
+    println!(
+        "phases, median µs per call (nested spans count in their parents too; rules run on \
+         several threads, so their spans add up to more than the wall-clock total):"
+    );
     let phase_names = [
         "parse",
         "engine",

@@ -204,7 +204,12 @@ fn pipeline(
     }
 
     let stores = tracing::debug_span!("stores").in_scope(|| crate::artifacts::Stores::new(&config));
-    let judge = match tracing::debug_span!("engine").in_scope(|| Judge::new(plan(&config), stores))
+    let threads = config
+        .rule_threads
+        .and_then(std::num::NonZeroUsize::new)
+        .unwrap_or_else(crate::parallel::default_threads);
+    let judge = match tracing::debug_span!("engine")
+        .in_scope(|| Judge::new(plan(&config), stores, threads))
     {
         Ok(j) => j,
         Err(e) => {
@@ -221,6 +226,9 @@ fn pipeline(
     let aggregate = judge.judge(&event, |o| lock(progress).outcomes.push(o.clone()));
     let verdict = aggregate.verdict();
     audit(&parsed.hook_name, &aggregate, &verdict);
+    // The process exits right after answering: tearing down the engine and
+    // the loaded rules would only delay the answer (see `Runtime::one_shot`).
+    std::mem::forget(judge);
     tracing::debug_span!("render").in_scope(|| adapter.render(&parsed.hook_name, &verdict, options))
 }
 

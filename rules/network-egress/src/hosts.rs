@@ -46,17 +46,24 @@ pub enum Class {
     Unknown,
 }
 
-/// The admin's domain allowlist, compiled.
+/// The admin's domain allowlist. Entries are checked when the config is
+/// read and compiled to globs only when a domain needs classifying: most
+/// commands name no host, and the default list is dozens of patterns.
 pub struct Allowlist {
-    patterns: Vec<glob::Pattern>,
+    /// Whether [`crate::DEFAULT_DOMAINS`] (checked by a unit test) come first.
+    defaults: bool,
+    entries: Vec<String>,
+    patterns: std::cell::OnceCell<Vec<glob::Pattern>>,
 }
 
 impl Allowlist {
-    /// Compile `*.github.com`-style patterns; `key` names the config key in errors.
+    /// Check `*.github.com`-style patterns; `key` names the config key in
+    /// errors. `defaults`: also allow [`crate::DEFAULT_DOMAINS`].
     pub fn new<'a>(
+        defaults: bool,
         entries: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Allowlist, String> {
-        let mut patterns = Vec::new();
+        let mut checked = Vec::new();
         for (key, entry) in entries {
             let p = entry.trim().trim_end_matches('.').to_ascii_lowercase();
             if p.is_empty() || p.contains(['/', ':', '@', ' ']) {
@@ -64,17 +71,39 @@ impl Allowlist {
                     "`{key}`: `{entry}` is not a domain pattern (write `example.com` or `*.example.com`)"
                 ));
             }
-            patterns.push(
-                glob::Pattern::new(&p)
-                    .map_err(|e| format!("`{key}`: `{entry}` is not a valid pattern: {e}"))?,
-            );
+            // Letters, digits, `-`, `_`, `.` and the wildcards `*` and `?`:
+            // with nothing else, every entry compiles (no `[` classes, no `***`).
+            if !p
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.*?".contains(c))
+                || p.contains("***")
+            {
+                return Err(format!(
+                    "`{key}`: `{entry}` is not a valid pattern (use letters, digits, `-`, `.`, `*` and `?`)"
+                ));
+            }
+            checked.push(p);
         }
-        Ok(Allowlist { patterns })
+        Ok(Allowlist {
+            defaults,
+            entries: checked,
+            patterns: std::cell::OnceCell::new(),
+        })
     }
 
     pub fn allows(&self, domain: &str) -> bool {
         let d = domain.trim_end_matches('.').to_ascii_lowercase();
-        self.patterns.iter().any(|p| p.matches(&d))
+        let patterns = self.patterns.get_or_init(|| {
+            // An entry that does not compile allows nothing (cannot happen
+            // after the check in `new`).
+            let defaults = crate::DEFAULT_DOMAINS.iter().filter(|_| self.defaults);
+            defaults
+                .copied()
+                .chain(self.entries.iter().map(String::as_str))
+                .filter_map(|e| glob::Pattern::new(e).ok())
+                .collect()
+        });
+        patterns.iter().any(|p| p.matches(&d))
     }
 
     pub fn classify(&self, dest: &Dest) -> Class {
@@ -267,11 +296,14 @@ mod tests {
     use super::*;
 
     fn allow() -> Allowlist {
-        Allowlist::new([
-            ("a", "*.github.com"),
-            ("a", "github.com"),
-            ("a", "crates.io"),
-        ])
+        Allowlist::new(
+            false,
+            [
+                ("a", "*.github.com"),
+                ("a", "github.com"),
+                ("a", "crates.io"),
+            ],
+        )
         .unwrap()
     }
 
@@ -338,7 +370,19 @@ mod tests {
 
     #[test]
     fn bad_patterns_are_errors() {
-        assert!(Allowlist::new([("allowed_domains", "https://x.com")]).is_err());
-        assert!(Allowlist::new([("allowed_domains", "[x")]).is_err());
+        assert!(Allowlist::new(false, [("allowed_domains", "https://x.com")]).is_err());
+        assert!(Allowlist::new(false, [("allowed_domains", "[x")]).is_err());
+        assert!(Allowlist::new(false, [("allowed_domains", "***.x.com")]).is_err());
+        // The defaults are not checked on each call: they must pass here.
+        let defaults = crate::DEFAULT_DOMAINS
+            .iter()
+            .map(|d| ("allowed_domains", *d));
+        let checked = Allowlist::new(false, defaults).unwrap();
+        assert_eq!(checked.entries.len(), crate::DEFAULT_DOMAINS.len());
+        let compiled = crate::DEFAULT_DOMAINS
+            .iter()
+            .filter_map(|d| glob::Pattern::new(d).ok());
+        assert_eq!(compiled.count(), crate::DEFAULT_DOMAINS.len());
+        assert!(Allowlist::new(true, []).unwrap().allows("api.github.com"));
     }
 }

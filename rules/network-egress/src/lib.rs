@@ -137,7 +137,8 @@ pub const DEFAULT_DOMAINS: &[&str] = &[
 #[derive(Deserialize)]
 #[serde(default, deny_unknown_fields)]
 struct Settings {
-    allowed_domains: Vec<String>,
+    /// `None`: [`DEFAULT_DOMAINS`].
+    allowed_domains: Option<Vec<String>>,
     extra_allowed_domains: Vec<String>,
     unlisted_hosts: String,
     private_networks: String,
@@ -151,7 +152,7 @@ struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            allowed_domains: DEFAULT_DOMAINS.iter().map(|d| d.to_string()).collect(),
+            allowed_domains: None,
             extra_allowed_domains: Vec::new(),
             unlisted_hosts: "ask".into(),
             private_networks: "ask".into(),
@@ -227,8 +228,10 @@ impl Policy {
         let all = [Answer::Allow, Answer::Ask, Answer::Deny];
         let strict = [Answer::Ask, Answer::Deny];
         let allowlist = Allowlist::new(
+            s.allowed_domains.is_none(),
             s.allowed_domains
                 .iter()
+                .flatten()
                 .map(|d| ("allowed_domains", d.as_str()))
                 .chain(
                     s.extra_allowed_domains

@@ -159,7 +159,7 @@ impl Scope<'_> {
     /// `path` is a secrets file (for copies of one secret onto another).
     pub fn is_secret_file(&self, path: &Located) -> bool {
         self.policy
-            .guards
+            .guards()
             .classify(path)
             .iter()
             .any(|m| m.category == Category::Secrets && m.relation == Relation::Exact)
@@ -201,7 +201,7 @@ impl Scope<'_> {
         fact: Option<&PathFact>,
     ) -> Option<Hit> {
         let policy = self.policy;
-        for m in policy.guards.classify(path) {
+        for m in policy.guards().classify(path) {
             let counts = match m.relation {
                 Relation::Exact | Relation::DirRoot => true,
                 Relation::Ancestor => op.tree || op.access == Access::Extract,

@@ -81,7 +81,12 @@ struct Settings {
 
 /// Settings checked and compiled.
 pub struct Policy {
-    guards: Guards,
+    /// Compiled on first use: most commands touch no path at all, and the
+    /// defaults are well over a hundred globs to compile.
+    guards: std::cell::OnceCell<Guards>,
+    extra: Vec<PathPattern>,
+    extra_secrets: Vec<PathPattern>,
+    allow: Vec<PathPattern>,
     write: BTreeMap<Category, Option<Severity>>,
     read_secrets: Option<Severity>,
 }
@@ -138,7 +143,10 @@ impl Policy {
             );
         }
         Ok(Policy {
-            guards: Guards::new(&extra, &extra_secrets, allow),
+            guards: std::cell::OnceCell::new(),
+            extra,
+            extra_secrets,
+            allow,
             write,
             read_secrets: decision(
                 "read_secrets",
@@ -146,6 +154,12 @@ impl Policy {
                 &["ask", "deny", "allow"],
             )?,
         })
+    }
+
+    /// Every protected pattern, compiled when first needed.
+    fn guards(&self) -> &Guards {
+        self.guards
+            .get_or_init(|| Guards::new(&self.extra, &self.extra_secrets, self.allow.clone()))
     }
 
     /// The decision for a write into `category`; `None` when allowed.

@@ -32,6 +32,10 @@ pub struct HookwardenConfig {
     /// deployment that runs `hookwarden compile` as root should set `false`.
     #[serde(default = "yes")]
     pub user_artifact_store: bool,
+    /// How many rules run at once in a hook call. Default: one per CPU the
+    /// process may use; 1 runs them one after another.
+    #[serde(default)]
+    pub rule_threads: Option<usize>,
     #[serde(default)]
     pub rules: Vec<RuleEntry>,
 }
@@ -49,6 +53,7 @@ impl Default for HookwardenConfig {
             builtin_rules: None,
             artifact_dir: None,
             user_artifact_store: true,
+            rule_threads: None,
             rules: Vec::new(),
         }
     }
@@ -98,6 +103,15 @@ impl HookwardenConfig {
             {
                 return fail(format!("`grant`: {e}"));
             }
+        }
+        if self.rule_threads == Some(0) {
+            return Err(ConfigError::Invalid {
+                path: path.to_owned(),
+                line: None,
+                column: None,
+                key: Some("hookwarden.rule_threads".into()),
+                message: "`rule_threads` must be at least 1".into(),
+            });
         }
         let l = &self.limits;
         if l.fuel == 0 || l.memory_mib == 0 || l.rule_timeout_ms == 0 || l.call_timeout_ms == 0 {

@@ -122,6 +122,8 @@ fn duplicate_ids_and_zero_limits_are_refused() {
         format!("[[hookwarden.rules]]\nid = \"x\"\nmodule = \"a.wasm\"\nsha256 = \"{PIN}\"\n");
     assert!(invalid(&format!("[hookwarden]\n{rule}{rule}")).contains("used twice"));
     assert!(invalid("[hookwarden.limits]\nfuel = 0\n").contains("greater than zero"));
+    let msg = invalid("[hookwarden]\nrule_threads = 0\n");
+    assert!(msg.contains("hookwarden.rule_threads"), "{msg}");
 }
 
 #[test]

@@ -7,6 +7,7 @@ use hookwarden_event::{ActionKind, Event, HookEvent, Verdict};
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, Once, OnceLock};
 use std::time::Duration;
 use tracing::{debug, debug_span, warn};
@@ -21,6 +22,10 @@ pub(crate) mod wit {
 }
 
 use wit::RuleComponentPre;
+
+/// How many instances and loaded rules a [`Runtime::one_shot`] runtime
+/// leaves to the process exit (the built-in pack needs ten).
+const RETAINED_MAX: usize = 24;
 
 /// How often the deadline clock ticks. Deadlines are rounded up to it.
 const EPOCH_TICK: Duration = Duration::from_millis(1);
@@ -97,6 +102,10 @@ pub struct Runtime {
     ticker: Once,
     fingerprint: String,
     metered: bool,
+    /// Never tear down instances and loaded rules (see [`Runtime::one_shot`]).
+    one_shot: bool,
+    /// How many values [`Runtime::retire`] has left to the process exit.
+    retired: AtomicUsize,
 }
 
 impl Runtime {
@@ -105,11 +114,33 @@ impl Runtime {
         Self::build(true)
     }
 
+    /// The runtime for a process that judges one event and exits: like
+    /// [`Runtime::new`], but instances and loaded rules are never torn down.
+    /// Unmapping each instance's memory and code while other threads run
+    /// costs a TLB shootdown per mapping; the process exit reclaims
+    /// everything at once. Each evaluation keeps its memory until then (up
+    /// to `RETAINED_MAX` values, after which they are dropped as usual, so
+    /// peak memory stays bounded with many rules): never use this in a
+    /// long-lived process.
+    pub fn one_shot() -> anyhow::Result<Runtime> {
+        let mut runtime = Self::build(true)?;
+        runtime.one_shot = true;
+        Ok(runtime)
+    }
+
     /// A runtime that enforces neither fuel nor deadlines (memory is still
     /// capped). Only for measuring what metering costs: never run rules
     /// with it.
     pub fn unmetered_for_benchmarks() -> anyhow::Result<Runtime> {
         Self::build(false)
+    }
+
+    /// Drop `value`, unless this is a [`Runtime::one_shot`] runtime: then
+    /// leave it for the process exit to reclaim.
+    pub fn retire<T>(&self, value: T) {
+        if self.one_shot && self.retired.fetch_add(1, Ordering::Relaxed) < RETAINED_MAX {
+            std::mem::forget(value);
+        }
     }
 
     fn build(metered: bool) -> anyhow::Result<Runtime> {
@@ -127,6 +158,8 @@ impl Runtime {
             ticker: Once::new(),
             fingerprint,
             metered,
+            one_shot: false,
+            retired: AtomicUsize::new(0),
         })
     }
 
@@ -373,7 +406,13 @@ impl Runtime {
         }
         .and_then(|instance| f(&instance, &mut store));
         log_output(rule, &store);
-        result.map_err(|e| classify(e, &store, limits))
+        if self.metered {
+            let used = limits.fuel - store.get_fuel().unwrap_or(0);
+            debug!(rule = %rule.label, fuel = used, "fuel used");
+        }
+        let result = result.map_err(|e| classify(e, &store, limits));
+        self.retire(store);
+        result
     }
 
     /// Deadlines are enforced by wasmtime's epoch interruption: a thread
