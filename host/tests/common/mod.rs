@@ -28,11 +28,36 @@ impl Run {
     }
 }
 
-/// One artifact store per test binary: hermetic, and exercises both the
-/// compile-on-miss and the load-from-store paths.
+/// One artifact store per test binary, hermetic. The built-in pack is
+/// precompiled into it first, as `hookwarden install` does: otherwise every
+/// test starting at once compiles the pack on a miss, and on a busy 2-core
+/// machine that can outlast the call deadline. Rules from files still
+/// compile on a miss, so both paths are exercised.
 pub fn cache_dir() -> &'static Path {
     static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    DIR.get_or_init(|| tempfile::tempdir().unwrap()).path()
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let req = dir.path().join("builtin-requirements.toml");
+        std::fs::write(&req, "[hookwarden]\n").unwrap();
+        let out = Command::new(bin())
+            .args([
+                "compile",
+                "--requirements",
+                req.to_str().unwrap(),
+                "--store",
+            ])
+            .arg(dir.path())
+            .env_remove("HOOKWARDEN_LOG")
+            .output()
+            .expect("run hookwarden compile");
+        assert!(
+            out.status.success(),
+            "precompiling the built-in pack failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        dir
+    })
+    .path()
 }
 
 pub fn bin() -> &'static str {

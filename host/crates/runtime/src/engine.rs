@@ -407,7 +407,7 @@ impl Runtime {
         .and_then(|instance| f(&instance, &mut store));
         log_output(rule, &store);
         if self.metered {
-            let used = limits.fuel - store.get_fuel().unwrap_or(0);
+            let used = limits.fuel.saturating_sub(store.get_fuel().unwrap_or(0));
             debug!(rule = %rule.label, fuel = used, "fuel used");
         }
         let result = result.map_err(|e| classify(e, &store, limits));
