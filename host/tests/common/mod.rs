@@ -29,7 +29,7 @@ impl Run {
 }
 
 /// One artifact store per test binary, hermetic. The built-in pack is
-/// precompiled into it first, as `hookwarden install` does: otherwise every
+/// precompiled into it first, as an admin's `hookwarden compile` does: otherwise every
 /// test starting at once compiles the pack on a miss, and on a busy 2-core
 /// machine that can outlast the call deadline. Rules from files still
 /// compile on a miss, so both paths are exercised.
