@@ -43,6 +43,22 @@ fn main() {
         }
     };
 
+    // Embed copies, not the build outputs: another build in the same target
+    // directory (tests building other rule crates alongside, with other
+    // feature unification) may rewrite those files, and the digest embedded
+    // here must describe the very bytes `include_bytes!` reads.
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap());
+    let modules: Vec<PathBuf> = BUILTIN_RULES
+        .iter()
+        .zip(&modules)
+        .map(|(name, built)| {
+            let copy = out_dir.join(format!("{name}.wasm"));
+            std::fs::copy(built, &copy)
+                .unwrap_or_else(|e| panic!("cannot copy {}: {e}", built.display()));
+            copy
+        })
+        .collect();
+
     let mut out = String::from("pub(crate) static EMBEDDED: &[EmbeddedModule] = &[\n");
     for (name, path) in BUILTIN_RULES.iter().zip(&modules) {
         writeln!(
@@ -54,7 +70,7 @@ fn main() {
         .unwrap();
     }
     out.push_str("];\n");
-    let dest = PathBuf::from(std::env::var_os("OUT_DIR").unwrap()).join("builtin_pack.rs");
+    let dest = out_dir.join("builtin_pack.rs");
     std::fs::write(dest, out).unwrap();
 }
 
