@@ -3,6 +3,7 @@
 //! `sh -c "$(curl …)"`, `curl … | tee x | python3 -`.
 //!
 //! ```
+//! # #[cfg(feature = "parser")] {
 //! use hookwarden_sdk::downloads::remote_scripts;
 //! use hookwarden_sdk::shell::analyze;
 //!
@@ -11,6 +12,7 @@
 //! assert_eq!(found[0].interpreter, "bash");
 //! assert_eq!(a.commands[found[0].download].program, "curl");
 //! assert!(remote_scripts(&analyze("curl -s https://x/api | jq .")).is_empty());
+//! # }
 //! ```
 
 use crate::shell::{Analysis, SimpleCommand, is_interpreter, is_shell};
@@ -135,7 +137,7 @@ pub fn reads_script_from_stdin(cmd: &SimpleCommand) -> bool {
     true
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "parser"))]
 mod tests {
     use super::*;
     use crate::shell::analyze;

@@ -42,13 +42,10 @@ pub mod bindings {
     });
 }
 
-#[cfg(feature = "shell")]
 pub mod cli_args;
 mod config;
-#[cfg(feature = "shell")]
 pub mod downloads;
 pub mod paths;
-#[cfg(feature = "shell")]
 pub mod shell;
 pub mod testing;
 mod verdict;
@@ -100,7 +97,7 @@ macro_rules! export_rule {
 
         // The component exports exist only in wasm: on the host target the
         // rule is a plain library whose logic `cargo test` exercises (and
-        // export names like `hookwarden:rule/rule@0.1.0#describe` are not
+        // export names like `hookwarden:rule/rule@0.2.0#describe` are not
         // valid native symbols).
         #[cfg(target_family = "wasm")]
         $crate::bindings::__export_rule_component!(__HookwardenRuleExport with_types_in $crate::bindings);

@@ -1,5 +1,11 @@
 //! Shell command analysis on a real bash grammar (`brush-parser`).
 //!
+//! The host analyses every shell command once per hook call and hands the
+//! result to each rule as [`ShellCommand::analysis`]: rules read it and stay
+//! small (no parser inside each component) and fast (one parse, natively,
+//! for all rules). The parser itself, [`analyze`], needs the `parser`
+//! feature; rule crates enable it only for their native tests.
+//!
 //! [`analyze`] turns a command line into the list of simple commands that
 //! would run, looking through the usual ways of hiding one:
 //!
@@ -27,6 +33,7 @@
 //! never allow an opaque command (design principle 4).
 //!
 //! ```
+//! # #[cfg(feature = "parser")] {
 //! use hookwarden_sdk::shell::analyze;
 //!
 //! let a = analyze(r#"sudo -u root env X=1 r"m" -rf /tmp/x && echo done"#);
@@ -35,28 +42,59 @@
 //! assert_eq!(a.commands[0].env, [("X".to_string(), "1".to_string())]);
 //! assert!(!a.is_opaque());
 //! assert!(analyze("$CMD -rf /").is_opaque());
+//! # }
 //! ```
 
 use std::fmt;
 
 mod targets;
+#[cfg(feature = "parser")]
 mod walk;
+#[cfg(feature = "parser")]
 mod words;
+#[cfg(feature = "parser")]
 mod wrappers;
 
-#[cfg(test)]
+#[cfg(all(test, feature = "parser"))]
 mod tests;
 
-/// The result of [`analyze`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Analysis {
-    /// Every simple command that would run, in source order (commands found
-    /// in substitutions and nested shells come after the command holding them).
-    pub commands: Vec<SimpleCommand>,
-    /// Parts of the command line that could not be analysed.
-    pub opaque: Vec<Opaque>,
-    /// Names of the shell functions the command line defines.
-    pub functions: Vec<String>,
+#[cfg(doc)]
+use crate::ShellCommand;
+
+// The analysis types are the WIT records of `wit/rule.wit`, so what the host
+// computes reaches rules as is; their field docs live there.
+
+/// A part of a command line that could not be analysed.
+pub use crate::bindings::hookwarden::rule::types::Opaque;
+/// Why part of a command line could not be analysed.
+pub use crate::bindings::hookwarden::rule::types::OpaqueReason;
+/// A redirection.
+pub use crate::bindings::hookwarden::rule::types::Redirect;
+/// The result of [`analyze`]: every simple command that would run, in source
+/// order (commands found in substitutions and nested shells come after the
+/// command holding them), the parts that could not be analysed, and the
+/// names of the shell functions the command line defines.
+pub use crate::bindings::hookwarden::rule::types::ShellAnalysis as Analysis;
+/// One simple command that would run (see the field docs in `wit/rule.wit`).
+///
+/// `via` lists the wrappers and nesting the command was found through,
+/// outermost first: a wrapper's name (`"sudo"`, `"env"`, `"xargs"`…),
+/// `"find -exec"`, `"<shell> -c"` (`"bash -c"`, `"sh -c"`), `"eval"`,
+/// `"ssh"`, `"su -c"`, `"trap"`, `"env -S"`, `"watch"`, `"parallel"`,
+/// `"pipe-to-sh"`, `"heredoc-to-sh"`, `"herestring-to-sh"`, `"$(…)"`,
+/// `` "`…`" ``, `"<(…)"`, `">(…)"`.
+pub use crate::bindings::hookwarden::rule::types::SimpleCommand;
+/// A word after quote removal.
+pub use crate::bindings::hookwarden::rule::types::Word;
+
+impl Default for Analysis {
+    fn default() -> Self {
+        Analysis {
+            commands: Vec::new(),
+            opaque: Vec::new(),
+            functions: Vec::new(),
+        }
+    }
 }
 
 impl Analysis {
@@ -74,44 +112,23 @@ impl Analysis {
     }
 }
 
-/// One simple command that would run.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SimpleCommand {
-    /// The resolved program name: quotes and escapes removed, and the
-    /// basename of a path (`/usr/bin/rm` → `rm`). Empty for a command made of
-    /// redirections only (`> /dev/sda`).
-    pub program: String,
-    /// The program as written, after unquoting (`/usr/bin/rm`).
-    pub program_path: String,
-    /// The arguments, unquoted, after brace expansion.
-    pub args: Vec<Word>,
-    /// Redirections, including those of an enclosing compound command
-    /// (`{ …; } > f`).
-    pub redirects: Vec<Redirect>,
-    /// Leading `VAR=value` assignments (also those given to `env` or `sudo`).
-    pub env: Vec<(String, String)>,
-    /// Wrappers and nesting the command was found through, outermost first:
-    /// a wrapper's name (`"sudo"`, `"env"`, `"xargs"`…), `"find -exec"`,
-    /// `"<shell> -c"` (`"bash -c"`, `"sh -c"`), `"eval"`, `"ssh"`, `"su -c"`,
-    /// `"trap"`, `"env -S"`, `"watch"`, `"parallel"`, `"pipe-to-sh"`,
-    /// `"heredoc-to-sh"`, `"herestring-to-sh"`, `"$(…)"`, `` "`…`" ``,
-    /// `"<(…)"`, `">(…)"`.
-    pub via: Vec<String>,
-    /// The program on the right of the pipe this command writes into
-    /// (`curl … | sudo bash` → `"bash"`).
-    pub piped_into: Option<String>,
-    /// The program on the left of the pipe this command reads from.
-    pub piped_from: Option<String>,
-    /// For a command inside a substitution (`$(…)`, `<(…)`), the program of
-    /// the command that consumes its output: `bash <(curl …)` → `"bash"`,
-    /// `sh -c "$(curl …)"` → `"sh"`, `source <(…)` → `"source"`.
-    pub substituted_into: Option<String>,
-    /// Runs in the background (`… &`).
-    pub background: bool,
-    /// The innermost function whose body holds the command.
-    pub in_function: Option<String>,
-    /// The source text of the simple command it was found in, as written.
-    pub snippet: String,
+impl Default for SimpleCommand {
+    fn default() -> Self {
+        SimpleCommand {
+            program: String::new(),
+            program_path: String::new(),
+            args: Vec::new(),
+            redirects: Vec::new(),
+            env: Vec::new(),
+            via: Vec::new(),
+            piped_into: None,
+            piped_from: None,
+            substituted_into: None,
+            background: false,
+            in_function: None,
+            snippet: String::new(),
+        }
+    }
 }
 
 impl SimpleCommand {
@@ -139,16 +156,13 @@ impl SimpleCommand {
     }
 }
 
-/// A word after quote removal.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Word {
-    /// The unquoted text. Expansions keep their source form (`$HOME`,
-    /// `${x:-y}`, `$(cmd)`); a tilde prefix stays `~` / `~user`; globs stay
-    /// as written (`*`).
-    pub text: String,
-    /// The word holds no parameter, command or arithmetic expansion, so
-    /// `text` is what the program receives (modulo tilde and glob expansion).
-    pub literal: bool,
+impl Default for Word {
+    fn default() -> Self {
+        Word {
+            text: String::new(),
+            literal: false,
+        }
+    }
 }
 
 impl Word {
@@ -158,18 +172,6 @@ impl Word {
             literal: true,
         }
     }
-}
-
-/// A redirection.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Redirect {
-    /// The explicit file descriptor (`2>` → 2).
-    pub fd: Option<i32>,
-    /// The operator: `>`, `>>`, `<`, `<>`, `>|`, `<&`, `>&`, `&>`, `&>>`,
-    /// `<<` / `<<-` (here-document), `<<<` (here-string).
-    pub op: String,
-    /// The target word; for a here-document, its body.
-    pub target: Word,
 }
 
 impl Redirect {
@@ -183,28 +185,6 @@ impl Redirect {
                     .chars()
                     .all(|c| c.is_ascii_digit() || c == '-'))
     }
-}
-
-/// Why part of a command line could not be analysed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum OpaqueReason {
-    /// The command line (or a nested one) does not parse.
-    ParseError(String),
-    /// The program name comes from an expansion: `$x -rf /`, `$(cmd) …`,
-    /// `${IFS}` tricks. Holds the word as written.
-    DynamicProgram(String),
-    /// `eval` of a string that holds expansions.
-    EvalOfNonLiteral,
-    /// A shell runs a string that holds expansions (`bash -c "$x"`,
-    /// `ssh host "$cmd"`), or a script produced by another program
-    /// (`sed … | sh`).
-    ShellOfNonLiteral,
-    /// A decoded payload is piped into a shell (`base64 -d | sh`).
-    EncodedPayloadToShell,
-    /// Nested deeper than the analyser follows.
-    TooDeep,
-    /// Longer, or holding more commands, than the analyser follows.
-    TooLarge,
 }
 
 impl fmt::Display for OpaqueReason {
@@ -227,16 +207,6 @@ impl fmt::Display for OpaqueReason {
     }
 }
 
-/// A part of a command line that could not be analysed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Opaque {
-    pub reason: OpaqueReason,
-    /// The source text concerned (shortened when long).
-    pub snippet: String,
-    /// Wrappers and nesting it was found through (as [`SimpleCommand::via`]).
-    pub via: Vec<String>,
-}
-
 impl fmt::Display for Opaque {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: `{}`", self.reason, self.snippet)
@@ -245,6 +215,10 @@ impl fmt::Display for Opaque {
 
 /// Analyse a POSIX shell command line. Never panics; bounded in time and
 /// depth. Whatever it cannot follow lands in [`Analysis::opaque`].
+///
+/// Needs the `parser` feature. Rules do not: the host runs this once per
+/// hook call and hands the result to every rule as [`ShellCommand::analysis`].
+#[cfg(feature = "parser")]
 pub fn analyze(command: &str) -> Analysis {
     walk::Analyzer::run(command)
 }

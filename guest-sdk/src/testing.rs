@@ -1,7 +1,9 @@
 //! Builders for events, so rule logic can be unit-tested on the host target
 //! with plain `cargo test`, no WebAssembly involved.
 
-use crate::{Action, Agent, Event, HookEvent, ShellCommand, ShellDialect};
+use crate::{Action, Agent, Event, HookEvent};
+#[cfg(feature = "parser")]
+use crate::{ShellCommand, ShellDialect};
 
 /// An event with the given hook and action, from Codex, in `/work/project`.
 pub fn event(hook: HookEvent, action: Action) -> Event {
@@ -19,7 +21,9 @@ pub fn event(hook: HookEvent, action: Action) -> Event {
     }
 }
 
-/// A `pre-tool-use` event for a POSIX shell command.
+/// A `pre-tool-use` event for a POSIX shell command, analysed as the host
+/// does (needs the `parser` feature).
+#[cfg(feature = "parser")]
 pub fn shell(command: &str) -> Event {
     let mut e = event(
         HookEvent::PreToolUse,
@@ -27,6 +31,7 @@ pub fn shell(command: &str) -> Event {
             command: command.into(),
             dialect: ShellDialect::Posix,
             workdir: None,
+            analysis: crate::shell::analyze(command),
         }),
     );
     e.tool_name = Some("Bash".into());

@@ -120,6 +120,15 @@ impl Event {
             _ => None,
         }
     }
+
+    /// The host's analysis of the shell command (see [`crate::shell`]), when
+    /// the action is a shell command.
+    pub fn shell_analysis(&self) -> Option<&crate::shell::Analysis> {
+        match &self.action {
+            Action::Shell(cmd) => Some(&cmd.analysis),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]

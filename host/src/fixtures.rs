@@ -144,6 +144,8 @@ impl Case {
                 )
             })?
         };
+        let mut event = event;
+        hookwarden_facts::analyze_shell(&mut event);
         let config = self.config.as_ref().or(defaults.config.as_ref());
         let config_json = match config {
             Some(t) => serde_json::to_string(t).map_err(|e| format!("case `{name}`: {e}"))?,
@@ -199,6 +201,7 @@ pub fn shell_event(command: &str) -> Event {
             command: command.into(),
             dialect: ShellDialect::Posix,
             workdir: None,
+            analysis: None,
         }),
         tool_input: Some(serde_json::json!({ "command": command }).to_string()),
         tool_response: None,

@@ -47,7 +47,8 @@ impl Judge {
     /// deadline still has the rules that finished.
     pub fn judge(&self, event: &Event, on_outcome: impl Fn(&RuleOutcome) + Sync) -> Aggregate {
         let action = event.action.kind();
-        let event = &with_path_facts(event);
+        // The event as rules see it: shell command analysed, path facts resolved.
+        let event = &info_span!("facts").in_scope(|| hookwarden_facts::resolve(event));
         let selected: Vec<&PlannedRule> = self
             .rules
             .iter()
@@ -121,19 +122,6 @@ impl Judge {
     pub fn load(&self, rule: &PlannedRule) -> Result<LoadedRule, RuleError> {
         artifacts::load(&self.runtime, &self.stores, rule)
     }
-}
-
-/// The event with path facts for what its action writes (none for actions
-/// that write nothing: then no copy is made).
-fn with_path_facts(event: &Event) -> Cow<'_, Event> {
-    let _span = info_span!("facts").entered();
-    let facts = hookwarden_facts::for_event(event);
-    if facts.is_empty() {
-        return Cow::Borrowed(event);
-    }
-    let mut event = event.clone();
-    event.facts.extend(facts);
-    Cow::Owned(event)
 }
 
 /// The event with the files this rule was granted, read from the workspace.

@@ -405,7 +405,7 @@ fn metering_overhead(pack: &builtin::EmbeddedModule, runs: usize) -> Result<[f64
     ];
     let events: Vec<_> = commands
         .iter()
-        .map(|c| crate::fixtures::shell_event(c))
+        .map(|c| hookwarden_facts::resolve(&crate::fixtures::shell_event(c)).into_owned())
         .collect();
     let mut out = [0.0; 2];
     for (i, runtime) in [Runtime::new(), Runtime::unmetered_for_benchmarks()]

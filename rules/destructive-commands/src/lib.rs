@@ -34,7 +34,7 @@ mod checks;
 mod paths;
 
 use checks::{Hit, Scope, Severity, describe_via};
-use hookwarden_sdk::shell::{Analysis, analyze};
+use hookwarden_sdk::shell::Analysis;
 use hookwarden_sdk::{
     Action, ActionKind, Config, Event, HookEvent, Metadata, Rule, ShellDialect, Verdict,
     export_rule,
@@ -146,7 +146,7 @@ impl Rule for DestructiveCommands {
                 .flatten()
                 .find(|d| d.starts_with('/') || d.starts_with('~'))
                 .map(paths::normalize);
-            judge(&analyze(&shell.command), cwd, &policy)
+            judge(&shell.analysis, cwd, &policy)
         };
         Ok(verdict(hits))
     }

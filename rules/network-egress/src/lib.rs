@@ -52,7 +52,7 @@ mod hosts;
 mod secrets;
 
 use checks::{Hit, Severity, describe_via};
-use hookwarden_sdk::shell::analyze;
+use hookwarden_sdk::ShellCommand;
 use hookwarden_sdk::{
     Action, ActionKind, Config, Event, HookEvent, Metadata, Rule, ShellDialect, Verdict,
     export_rule,
@@ -298,7 +298,7 @@ impl Rule for NetworkEgress {
                         &mut hits,
                     );
                 } else {
-                    judge_shell(&shell.command, &policy, &mut hits);
+                    judge_shell(shell, &policy, &mut hits);
                 }
             }
             Action::WebFetch(fetch) => checks::tools::web_fetch(fetch, &policy, &mut hits),
@@ -312,10 +312,10 @@ impl Rule for NetworkEgress {
 
 export_rule!(NetworkEgress);
 
-fn judge_shell(command: &str, policy: &Policy, hits: &mut Vec<Hit>) {
-    let analysis = analyze(command);
-    checks::remote_script(&analysis, hits);
-    checks::connect::check(&analysis, policy, hits);
+fn judge_shell(shell: &ShellCommand, policy: &Policy, hits: &mut Vec<Hit>) {
+    let (command, analysis) = (&shell.command, &shell.analysis);
+    checks::remote_script(analysis, hits);
+    checks::connect::check(analysis, policy, hits);
     for cmd in &analysis.commands {
         checks::serve::check(cmd, policy, hits);
     }

@@ -43,7 +43,6 @@ mod manifests;
 mod typosquat;
 
 use checks::{Hit, Severity, describe_via};
-use hookwarden_sdk::shell::analyze;
 use hookwarden_sdk::{
     Action, ActionKind, Config, Event, HookEvent, Metadata, Rule, ShellDialect, Verdict,
     export_rule,
@@ -162,7 +161,7 @@ impl Rule for PackageGuard {
             .filter(|w| w.starts_with('/'))
             .unwrap_or(&event.cwd);
         let declared = Declared::from_event(event);
-        let analysis = analyze(&shell.command);
+        let analysis = &shell.analysis;
         let mut hits = Vec::new();
         for cmd in &analysis.commands {
             let Some(inst) = checks::install::read(cmd) else {

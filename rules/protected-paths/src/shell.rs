@@ -1,7 +1,6 @@
 //! Shell commands: walk the analysed command line, following `cd`, and
 //! run the per-command checks on every simple command.
 
-use hookwarden_sdk::shell::analyze;
 use hookwarden_sdk::{ShellCommand, ShellDialect};
 
 use crate::checks::{self, At};
@@ -35,7 +34,7 @@ pub fn judge(shell: &ShellCommand, scope: &Scope<'_>) -> Vec<Hit> {
         );
         return hits;
     }
-    let analysis = analyze(&shell.command);
+    let analysis = &shell.analysis;
     // Every directory the commands so far may run in: a `cd` inside a
     // subshell or nested shell does not outlive it, which the analysis does
     // not say, so earlier directories stay candidates.

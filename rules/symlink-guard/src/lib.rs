@@ -67,7 +67,7 @@ impl Rule for SymlinkGuard {
         let mut hits = escapes(event, &policy);
         if let Action::Shell(shell) = &event.action {
             let cwd = shell.workdir.as_deref().unwrap_or(&event.cwd);
-            links::check(&shell.command, cwd, &event.cwd, &policy, &mut hits);
+            links::check(&shell.analysis, cwd, &event.cwd, &policy, &mut hits);
         }
         Ok(verdict(hits))
     }

@@ -5,7 +5,7 @@ use crate::Hit;
 use crate::policy::{Level, Policy};
 use hookwarden_sdk::cli_args::Args;
 use hookwarden_sdk::paths::{expand_home, home_relative, normalize, parent, resolve};
-use hookwarden_sdk::shell::analyze;
+use hookwarden_sdk::shell::Analysis;
 
 /// Places no link may point at: following such a link, a later write or
 /// read by the agent reaches the machine's or the user's secrets.
@@ -55,9 +55,15 @@ const PROTECTED_IN_HOME: &[&str] = &[
     "~/.config/autostart/**",
 ];
 
-pub fn check(command: &str, cwd: &str, workspace: &str, policy: &Policy, hits: &mut Vec<Hit>) {
+pub fn check(
+    analysis: &Analysis,
+    cwd: &str,
+    workspace: &str,
+    policy: &Policy,
+    hits: &mut Vec<Hit>,
+) {
     let workspace = normalize(workspace);
-    for cmd in analyze(command).commands {
+    for cmd in &analysis.commands {
         let symbolic = match cmd.program.as_str() {
             "ln" => {
                 let a = Args::parse(&cmd.args, &["-t", "--target-directory", "-S", "--suffix"]);

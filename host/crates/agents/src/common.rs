@@ -266,6 +266,7 @@ pub(crate) fn shell(
         command: command.to_owned(),
         dialect,
         workdir,
+        analysis: None,
     }))
 }
 

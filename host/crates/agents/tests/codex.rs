@@ -72,6 +72,7 @@ fn shell(command: &str) -> Action {
         command: command.into(),
         dialect: ShellDialect::Posix,
         workdir: None,
+        analysis: None,
     })
 }
 

@@ -64,6 +64,7 @@ fn shell(command: &str, dialect: ShellDialect) -> Action {
         command: command.into(),
         dialect,
         workdir: None,
+        analysis: None,
     })
 }
 

@@ -46,6 +46,7 @@ fn shell(command: &str, workdir: &str) -> Action {
         command: command.into(),
         dialect: ShellDialect::Posix,
         workdir: Some(workdir.into()),
+        analysis: None,
     })
 }
 

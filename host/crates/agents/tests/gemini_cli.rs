@@ -59,6 +59,7 @@ fn before_tool_shell() {
                 command: "rm -rf build".into(),
                 dialect: ShellDialect::Posix,
                 workdir: Some("packages/core".into()),
+                analysis: None,
             }),
             tool_input: Some(
                 json!({"command": "rm -rf build", "description": "clean the build", "dir_path": "packages/core", "is_background": false})

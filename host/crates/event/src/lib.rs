@@ -115,6 +115,11 @@ pub struct ShellCommand {
     pub dialect: ShellDialect,
     #[serde(default)]
     pub workdir: Option<String>,
+    /// The command parsed by the host (`hookwarden-facts`), once per hook
+    /// call, for every rule. Adapters leave it empty; it is derived data, so
+    /// it is never read from or written to case files and logs.
+    #[serde(skip)]
+    pub analysis: Option<hookwarden_sdk::shell::Analysis>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,6 +3,7 @@
 
 use crate::engine::wit::hookwarden::rule::types as wit;
 use hookwarden_event as ev;
+use hookwarden_sdk::shell as sh;
 
 pub(crate) fn event(e: &ev::Event) -> wit::Event {
     wit::Event {
@@ -71,6 +72,12 @@ fn action(a: &ev::Action) -> wit::Action {
                 ev::ShellDialect::Powershell => wit::ShellDialect::Powershell,
             },
             workdir: s.workdir.clone(),
+            // `hookwarden_facts::resolve` analyses once per hook call; an
+            // event that did not go through it is analysed here.
+            analysis: match &s.analysis {
+                Some(a) => shell_analysis(a),
+                None => shell_analysis(&sh::analyze(&s.command)),
+            },
         }),
         ev::Action::FileWrite(w) => wit::Action::FileWrite(wit::FileWrite {
             path: w.path.clone(),
@@ -105,6 +112,63 @@ fn action(a: &ev::Action) -> wit::Action {
         }),
         ev::Action::WebFetch(w) => wit::Action::WebFetch(wit::WebFetch { url: w.url.clone() }),
         ev::Action::OtherTool(name) => wit::Action::OtherTool(name.clone()),
+    }
+}
+
+fn shell_analysis(a: &sh::Analysis) -> wit::ShellAnalysis {
+    let word = |w: &sh::Word| wit::Word {
+        text: w.text.clone(),
+        literal: w.literal,
+    };
+    wit::ShellAnalysis {
+        commands: a
+            .commands
+            .iter()
+            .map(|c| wit::SimpleCommand {
+                program: c.program.clone(),
+                program_path: c.program_path.clone(),
+                args: c.args.iter().map(word).collect(),
+                redirects: c
+                    .redirects
+                    .iter()
+                    .map(|r| wit::Redirect {
+                        fd: r.fd,
+                        op: r.op.clone(),
+                        target: word(&r.target),
+                    })
+                    .collect(),
+                env: c.env.clone(),
+                via: c.via.clone(),
+                piped_into: c.piped_into.clone(),
+                piped_from: c.piped_from.clone(),
+                substituted_into: c.substituted_into.clone(),
+                background: c.background,
+                in_function: c.in_function.clone(),
+                snippet: c.snippet.clone(),
+            })
+            .collect(),
+        opaque: a
+            .opaque
+            .iter()
+            .map(|o| wit::Opaque {
+                reason: match &o.reason {
+                    sh::OpaqueReason::ParseError(e) => wit::OpaqueReason::ParseError(e.clone()),
+                    sh::OpaqueReason::DynamicProgram(w) => {
+                        wit::OpaqueReason::DynamicProgram(w.clone())
+                    }
+                    sh::OpaqueReason::EvalOfNonLiteral => wit::OpaqueReason::EvalOfNonLiteral,
+                    sh::OpaqueReason::ShellOfNonLiteral => wit::OpaqueReason::ShellOfNonLiteral,
+                    sh::OpaqueReason::EncodedPayloadToShell => {
+                        wit::OpaqueReason::EncodedPayloadToShell
+                    }
+                    sh::OpaqueReason::TooDeep => wit::OpaqueReason::TooDeep,
+                    sh::OpaqueReason::TooLarge => wit::OpaqueReason::TooLarge,
+                },
+                snippet: o.snippet.clone(),
+                via: o.via.clone(),
+            })
+            .collect(),
+        functions: a.functions.clone(),
     }
 }
 

@@ -16,6 +16,7 @@ fn event() -> Event {
             command: "ls".into(),
             dialect: ShellDialect::Posix,
             workdir: None,
+            analysis: None,
         }),
         tool_input: Some(r#"{"command":"ls"}"#.into()),
         tool_response: None,
