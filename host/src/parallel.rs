@@ -10,9 +10,20 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How many threads to use when the configuration does not say: one per
-/// CPU this process may run on (cgroup quotas and affinity included).
+/// CPU this process may run on (its affinity mask). Unlike
+/// `std::thread::available_parallelism` this ignores cgroup CPU quotas: that
+/// reads several cgroup files, which costs more than a thread too many.
 pub fn default_threads() -> NonZeroUsize {
-    std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)
+    // SAFETY: `set` is a plain bitmask the call fills in; its size is passed.
+    let count = unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) == 0 {
+            libc::CPU_COUNT(&set) as usize
+        } else {
+            1
+        }
+    };
+    NonZeroUsize::new(count).unwrap_or(NonZeroUsize::MIN)
 }
 
 /// `items.iter().map(f).collect()`, on up to `threads` threads (the calling
