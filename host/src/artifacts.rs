@@ -215,22 +215,33 @@ fn builtin_module(name: &str) -> Result<&'static builtin::EmbeddedModule, RuleEr
 /// What `hookwarden compile` did for one rule.
 pub struct Compiled {
     pub rule_id: String,
-    pub result: Result<PathBuf, String>,
+    pub result: Result<Artifact, String>,
 }
 
-/// Compile every rule into `store` (verifying pins), one per CPU at a time.
-/// `progress` sees each result as it comes (done so far, total, result).
+/// The artifact of one rule in the store.
+pub struct Artifact {
+    pub path: PathBuf,
+    /// It was already there, loadable, for the same digest and engine, so
+    /// nothing was compiled.
+    pub up_to_date: bool,
+}
+
+/// Compile every rule into `store` (verifying pins), one per CPU at a time,
+/// skipping those whose artifact is already there and loads (unless
+/// `force`). `progress` sees each result as it comes (done so far, total,
+/// result).
 pub fn compile_all(
     runtime: &Runtime,
     store: &ArtifactStore,
     rules: &[PlannedRule],
+    force: bool,
     progress: impl FnMut(usize, usize, &Compiled) + Send,
 ) -> Vec<Compiled> {
     let report = std::sync::Mutex::new((0, progress));
     crate::parallel::map(rules, crate::parallel::default_threads(), |rule| {
         let compiled = Compiled {
             rule_id: rule.id.clone(),
-            result: compile_one(runtime, store, rule),
+            result: compile_one(runtime, store, rule, force),
         };
         let mut report = report.lock().unwrap_or_else(|e| e.into_inner());
         let (done, progress) = &mut *report;
@@ -244,13 +255,25 @@ fn compile_one(
     runtime: &Runtime,
     store: &ArtifactStore,
     rule: &PlannedRule,
-) -> Result<PathBuf, String> {
+    force: bool,
+) -> Result<Artifact, String> {
     let source = read_source(&rule.module).map_err(|e| e.to_string())?;
     let pin = rule.pin.unwrap_or_else(|| source.digest());
-    let artifact = runtime
-        .compile_artifact(&source, Some(&pin))
-        .map_err(|e| e.to_string())?;
-    let path = store.write(&pin, runtime.fingerprint(), &artifact)?;
+    // The pin is checked on the bytes either way; an artifact counts as up
+    // to date only if this engine actually loads it.
+    let existing = (!force && source.digest() == pin)
+        .then(|| store.find(&pin, runtime.fingerprint()))
+        .flatten()
+        .filter(|path| runtime.load_artifact(path, &source.label, pin).is_ok());
+    let (path, up_to_date) = match existing {
+        Some(path) => (path, true),
+        None => {
+            let artifact = runtime
+                .compile_artifact(&source, Some(&pin))
+                .map_err(|e| e.to_string())?;
+            (store.write(&pin, runtime.fingerprint(), &artifact)?, false)
+        }
+    };
     if let ModuleRef::File(module) = &rule.module {
         let identity =
             FileIdentity::of(module).map_err(|e| format!("{}: {e}", module.display()))?;
@@ -265,5 +288,5 @@ fn compile_one(
         }
         store.record_identity(module, &identity, &pin)?;
     }
-    Ok(path)
+    Ok(Artifact { path, up_to_date })
 }

@@ -328,7 +328,15 @@ fn cases() -> Vec<Case> {
 }
 
 fn install_args<'a>(case: &'a Case, req: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec!["install", "--agent", case.agent, "--scope", case.scope];
+    // Precompiling is tested once, below; here the shared store has the pack.
+    let mut args = vec![
+        "install",
+        "--no-compile",
+        "--agent",
+        case.agent,
+        "--scope",
+        case.scope,
+    ];
     // Codex's managed scope edits the requirements file itself.
     if !(case.agent == "codex" && case.scope == "managed") {
         args.extend(["--requirements", req]);
@@ -340,6 +348,7 @@ fn install_args<'a>(case: &'a Case, req: &'a str, extra: &[&'a str]) -> Vec<&'a 
 fn doctor_args<'a>(case: &'a Case, req: &'a str) -> Vec<&'a str> {
     let mut args = install_args(case, req, &[]);
     args[0] = "doctor";
+    args.retain(|a| *a != "--no-compile");
     args
 }
 
@@ -497,6 +506,7 @@ fn a_changed_entry_is_updated_in_place_and_other_hooks_are_left_alone() {
     let file = place.path("home/.claude/settings.json");
     let args = [
         "install",
+        "--no-compile",
         "--agent",
         "claude-code",
         "--scope",
@@ -556,7 +566,14 @@ fn codex_requirements_still_load_and_the_registered_hook_answers() {
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
     std::fs::write(&file, CODEX_MANAGED).unwrap();
     let path = file.to_str().unwrap();
-    let out = place.run(&["install", "--agent", "codex", "--requirements", path]);
+    let out = place.run(&[
+        "install",
+        "--no-compile",
+        "--agent",
+        "codex",
+        "--requirements",
+        path,
+    ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let text = std::fs::read_to_string(&file).unwrap();
     let config = hookwarden_config::parse(&text, &file)
@@ -597,7 +614,14 @@ fn codex_requirements_still_load_and_the_registered_hook_answers() {
 
     // A broken [hookwarden] table is refused before anything is written.
     std::fs::write(&file, "[hookwarden]\nfail_mood = \"deny\"\n").unwrap();
-    let out = place.run(&["install", "--agent", "codex", "--requirements", path]);
+    let out = place.run(&[
+        "install",
+        "--no-compile",
+        "--agent",
+        "codex",
+        "--requirements",
+        path,
+    ]);
     assert_ne!(out.code, 0);
     assert!(out.stderr.contains("fail_mood"), "{}", out.stderr);
     assert!(out.stderr.contains(path), "{}", out.stderr);
@@ -609,7 +633,7 @@ fn codex_user_hooks_are_reported_as_skipped_under_managed_only() {
     let req = place.requirements();
     let req = req.to_str().unwrap();
     let args = ["--agent", "codex", "--scope", "user", "--requirements", req];
-    let out = place.run(&[&["install"][..], &args].concat());
+    let out = place.run(&[&["install", "--no-compile"][..], &args].concat());
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("/hooks"), "trust note: {}", out.stdout);
     let out = place.run(&[&["doctor"][..], &args].concat());
@@ -647,7 +671,7 @@ fn doctor_fails_on_a_missing_binary_and_a_broken_config() {
     ];
     let out = place.run(
         &[
-            &["install"][..],
+            &["install", "--no-compile"][..],
             &args,
             &["--binary", gone.to_str().unwrap()],
         ]
@@ -692,4 +716,69 @@ fn is_root() -> bool {
     std::fs::metadata("/proc/self")
         .map(|m| m.uid() == 0)
         .unwrap_or(false)
+}
+
+#[test]
+fn install_precompiles_the_rules_and_a_second_run_compiles_nothing() {
+    let place = Place::new();
+    let req = place.requirements();
+    let store = place.path("store");
+    let args = [
+        "install",
+        "--agent",
+        "claude-code",
+        "--scope",
+        "user",
+        "--requirements",
+        req.to_str().unwrap(),
+        "--store",
+        store.to_str().unwrap(),
+    ];
+    let out = place.run(&args);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let artifacts = |dir: &Path| -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".cwasm"))
+            .collect();
+        names.sort();
+        names
+    };
+    let first = artifacts(&store);
+    assert_eq!(first.len(), 5, "one artifact per built-in rule: {first:?}");
+    assert!(
+        out.stderr.contains("5 compiled, 0 up to date, 0 failed"),
+        "{}",
+        out.stderr
+    );
+
+    // Again: already registered, every artifact up to date, nothing rewritten.
+    let mtimes = |dir: &Path| -> Vec<std::time::SystemTime> {
+        artifacts(dir)
+            .iter()
+            .map(|n| std::fs::metadata(dir.join(n)).unwrap().modified().unwrap())
+            .collect()
+    };
+    let before = mtimes(&store);
+    let out = place.run(&args);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("already registered"), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("0 compiled, 5 up to date, 0 failed"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(artifacts(&store), first);
+    assert_eq!(mtimes(&store), before);
+
+    // A corrupt artifact is not "up to date": it is compiled again.
+    std::fs::write(store.join(&first[0]), b"not an artifact").unwrap();
+    let out = place.run(&args);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("1 compiled, 4 up to date, 0 failed"),
+        "{}",
+        out.stderr
+    );
 }

@@ -291,7 +291,7 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         let loaded = hookwarden_config::load(Some(req)).map_err(|e| e.to_string())?;
         let rules = plan(&loaded.config);
         let started = Instant::now();
-        let results = artifacts::compile_all(&runtime, &store, &rules, |_, _, _| {});
+        let results = artifacts::compile_all(&runtime, &store, &rules, true, |_, _, _| {});
         if let Some(err) = results.iter().find_map(|c| c.result.as_ref().err()) {
             return Err(format!("compile {name}: {err}"));
         }

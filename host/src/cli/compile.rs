@@ -5,7 +5,7 @@ use crate::artifacts::{self, DEFAULT_ADMIN_STORE};
 use crate::plan::plan;
 use hookwarden_runtime::{ArtifactStore, Runtime};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 #[derive(clap::Args, Debug)]
@@ -17,17 +17,27 @@ pub struct CompileArgs {
     /// /var/cache/hookwarden) when run as root, else the per-user store.
     #[arg(long, value_name = "DIR")]
     pub store: Option<PathBuf>,
+    /// Recompile even rules whose artifact is already in the store and loads.
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(args: CompileArgs) -> i32 {
-    let loaded = match hookwarden_config::load(args.requirements.as_deref()) {
+    compile(args.requirements.as_deref(), args.store, args.force)
+}
+
+/// Fill the store (default as for `hookwarden compile`) with every rule the
+/// requirements configure; `install` runs this too. Prints a line per rule
+/// on stdout and a summary on stderr; 0 when every rule has an artifact.
+pub fn compile(requirements: Option<&Path>, store: Option<PathBuf>, force: bool) -> i32 {
+    let loaded = match hookwarden_config::load(requirements) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("hookwarden: {e}");
             return 2;
         }
     };
-    let dir = args.store.or_else(|| {
+    let dir = store.or_else(|| {
         if is_root() {
             Some(
                 loaded
@@ -67,7 +77,7 @@ pub fn run(args: CompileArgs) -> i32 {
         loaded.source.describe(),
         store.dir().display()
     );
-    let results = artifacts::compile_all(&runtime, &store, &rules, |done, total, c| {
+    let results = artifacts::compile_all(&runtime, &store, &rules, force, |done, total, c| {
         if tty {
             eprint!("\r\x1b[2K[{done}/{total}] {}", c.rule_id);
         }
@@ -75,10 +85,14 @@ pub fn run(args: CompileArgs) -> i32 {
     if tty {
         eprintln!();
     }
-    let mut failed = 0;
+    let (mut failed, mut fresh) = (0, 0);
     for c in &results {
         match &c.result {
-            Ok(path) => println!("ok    {}  {}", c.rule_id, path.display()),
+            Ok(a) if a.up_to_date => {
+                fresh += 1;
+                println!("ok    {}  {} (up to date)", c.rule_id, a.path.display());
+            }
+            Ok(a) => println!("ok    {}  {}", c.rule_id, a.path.display()),
             Err(e) => {
                 failed += 1;
                 println!("FAIL  {}  {e}", c.rule_id);
@@ -86,9 +100,9 @@ pub fn run(args: CompileArgs) -> i32 {
         }
     }
     eprintln!(
-        "compiled {} of {} in {:.0} ms",
-        results.len() - failed,
+        "{} rule(s): {} compiled, {fresh} up to date, {failed} failed, in {:.0} ms",
         results.len(),
+        results.len() - failed - fresh,
         started.elapsed().as_secs_f64() * 1000.0
     );
     if failed == 0 { 0 } else { 1 }

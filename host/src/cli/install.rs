@@ -47,6 +47,14 @@ pub struct InstallArgs {
     /// Print the change as a diff and write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Do not precompile the configured rules afterwards (see
+    /// `hookwarden compile`).
+    #[arg(long)]
+    pub no_compile: bool,
+    /// The artifact store to precompile into (default as for
+    /// `hookwarden compile`).
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -67,6 +75,7 @@ fn parse_scope(s: &str) -> Result<Scope, String> {
 }
 
 pub fn run_install(args: InstallArgs) -> i32 {
+    let (no_compile, store) = (args.no_compile, args.store.clone());
     let env = Env::from_process();
     let outcome = match install::install(&args.target.request(), &env, args.dry_run) {
         Ok(o) => o,
@@ -105,6 +114,20 @@ pub fn run_install(args: InstallArgs) -> i32 {
     }
     for note in &outcome.notes {
         println!("note: {note}");
+    }
+    // Precompile now, so the first hook calls only load (a miss compiles in
+    // the hook, inside the agent's tool call).
+    if !no_compile {
+        let status = super::compile::compile(t.requirements.as_deref(), store, false);
+        if status != 0 {
+            eprintln!(
+                "hookwarden: registered, but precompiling the rules failed (above); hook calls \
+                 will compile on a miss, and a rule that cannot compile gets the fail mode. \
+                 Fix it and run `hookwarden compile`."
+            );
+            println!("check it with: {}", t.doctor_command());
+            return 1;
+        }
     }
     println!("check it with: {}", t.doctor_command());
     0
