@@ -87,6 +87,8 @@ pub use crate::bindings::hookwarden::rule::types::SimpleCommand;
 /// A word after quote removal.
 pub use crate::bindings::hookwarden::rule::types::Word;
 
+// wit-bindgen defines the type; `#[derive]` cannot reach it.
+#[allow(clippy::derivable_impls)]
 impl Default for Analysis {
     fn default() -> Self {
         Analysis {
@@ -112,6 +114,8 @@ impl Analysis {
     }
 }
 
+// wit-bindgen defines the type; `#[derive]` cannot reach it.
+#[allow(clippy::derivable_impls)]
 impl Default for SimpleCommand {
     fn default() -> Self {
         SimpleCommand {
@@ -156,6 +160,8 @@ impl SimpleCommand {
     }
 }
 
+// wit-bindgen defines the type; `#[derive]` cannot reach it.
+#[allow(clippy::derivable_impls)]
 impl Default for Word {
     fn default() -> Self {
         Word {
