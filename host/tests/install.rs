@@ -566,14 +566,15 @@ fn codex_requirements_still_load_and_the_registered_hook_answers() {
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
     std::fs::write(&file, CODEX_MANAGED).unwrap();
     let path = file.to_str().unwrap();
-    let out = place.run(&[
+    let install = [
         "install",
         "--no-compile",
         "--agent",
         "codex",
         "--requirements",
         path,
-    ]);
+    ];
+    let out = place.run(&install);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let text = std::fs::read_to_string(&file).unwrap();
     let config = hookwarden_config::parse(&text, &file)
@@ -614,14 +615,7 @@ fn codex_requirements_still_load_and_the_registered_hook_answers() {
 
     // A broken [hookwarden] table is refused before anything is written.
     std::fs::write(&file, "[hookwarden]\nfail_mood = \"deny\"\n").unwrap();
-    let out = place.run(&[
-        "install",
-        "--no-compile",
-        "--agent",
-        "codex",
-        "--requirements",
-        path,
-    ]);
+    let out = place.run(&install);
     assert_ne!(out.code, 0);
     assert!(out.stderr.contains("fail_mood"), "{}", out.stderr);
     assert!(out.stderr.contains(path), "{}", out.stderr);
