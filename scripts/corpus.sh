@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo build --release --locked -p hookwarden
 hw=target/release/hookwarden
-components=target/components/wasm32-wasip2/rule
+components=target/components/wasm32-unknown-unknown/rule/components
 status=0
 for cases in rules/*/cases.toml; do
     rule=$(basename "$(dirname "$cases")")

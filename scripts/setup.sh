@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building hookwarden needs beyond a Rust toolchain: the
-# wasm32-wasip2 target (its linker, wasm-component-ld, ships with it).
+# wasm32-unknown-unknown target (the built-in rules, WASI-free) and the
+# wasm32-wasip2 target (rule authors' default; its linker ships with it).
 set -euo pipefail
 if ! command -v cargo >/dev/null 2>&1; then
     echo "hookwarden needs Rust (cargo) 1.95 or newer: https://rustup.rs" >&2
     exit 1
 fi
 if command -v rustup >/dev/null 2>&1; then
-    rustup target add wasm32-wasip2 >/dev/null
+    rustup target add wasm32-unknown-unknown wasm32-wasip2 >/dev/null
 else
-    echo "warning: no rustup; make sure the wasm32-wasip2 target is installed" >&2
+    echo "warning: no rustup; make sure the wasm32-unknown-unknown and wasm32-wasip2 targets are installed" >&2
 fi
