@@ -14,7 +14,8 @@ use wasmtime_wasi::{HostMonotonicClock, HostWallClock, WasiCtx, WasiCtxView, Was
 
 /// Per-evaluation state held in the wasmtime `Store`.
 pub struct SandboxState {
-    wasi: WasiCtx,
+    /// Built on first use (see [`WasiView::ctx`]).
+    wasi: Option<WasiCtx>,
     table: ResourceTable,
     pub(crate) limiter: MemoryLimiter,
     pub(crate) stdout: CappedOutput,
@@ -28,18 +29,8 @@ impl SandboxState {
     pub fn new(memory_bytes: usize, output_bytes: usize) -> SandboxState {
         let stdout = CappedOutput::new(output_bytes);
         let stderr = CappedOutput::new(output_bytes);
-        let wasi = WasiCtx::builder()
-            .stdout(stdout.clone())
-            .stderr(stderr.clone())
-            .wall_clock(FrozenClock)
-            .monotonic_clock(FrozenClock)
-            .secure_random(wasmtime_wasi::Deterministic::new(vec![0x5a; 32]))
-            .insecure_random(wasmtime_wasi::Deterministic::new(vec![0xa5; 32]))
-            .insecure_random_seed(0)
-            .allow_blocking_current_thread(true)
-            .build();
         SandboxState {
-            wasi,
+            wasi: None,
             table: ResourceTable::new(),
             limiter: MemoryLimiter {
                 memory_bytes,
@@ -51,10 +42,30 @@ impl SandboxState {
     }
 }
 
+/// The WASI context a rule sees: no preopens, environment or arguments;
+/// stdout and stderr captured and capped; frozen clocks; fixed randomness.
+fn wasi_ctx(stdout: &CappedOutput, stderr: &CappedOutput) -> WasiCtx {
+    WasiCtx::builder()
+        .stdout(stdout.clone())
+        .stderr(stderr.clone())
+        .wall_clock(FrozenClock)
+        .monotonic_clock(FrozenClock)
+        .secure_random(wasmtime_wasi::Deterministic::new(vec![0x5a; 32]))
+        .insecure_random(wasmtime_wasi::Deterministic::new(vec![0xa5; 32]))
+        .insecure_random_seed(0)
+        .allow_blocking_current_thread(true)
+        .build()
+}
+
 impl WasiView for SandboxState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
+        // Built on the first WASI call: a WASI-free rule never pays for it
+        // (building one seeds random generators from the OS, then replaces them).
+        let ctx = self
+            .wasi
+            .get_or_insert_with(|| wasi_ctx(&self.stdout, &self.stderr));
         WasiCtxView {
-            ctx: &mut self.wasi,
+            ctx,
             table: &mut self.table,
         }
     }
