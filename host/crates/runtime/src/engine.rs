@@ -211,10 +211,12 @@ impl Runtime {
             // artifacts bigger and slower to load.
             .native_unwind_info(false)
             .generate_address_map(false)
-            // Copy each rule's few KiB of data segments into its memory
-            // rather than mapping them copy-on-write from the artifact: an
-            // mmap per instance plus faults cost more than the copy.
-            .memory_init_cow(false)
+            // Map each rule's data segments copy-on-write from the artifact
+            // instead of copying them into fresh memory: the built-in rules
+            // carry 50-180 KiB each (Unicode and glob tables) of which a call
+            // reads a few pages. Measured side by side on the pack: 3.5 vs
+            // 4.25 ms median per hook call (instantiate ~195 vs ~490 us).
+            .memory_init_cow(true)
             .cranelift_opt_level(wasmtime::OptLevel::Speed);
         config
     }
