@@ -5,8 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cargo build --release --locked -p hookwarden
-hw=target/release/hookwarden
+hw=$(scripts/build-release.sh)
 components=target/components/wasm32-unknown-unknown/rule/components
 status=0
 for cases in rules/*/cases.toml; do

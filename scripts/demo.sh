@@ -5,8 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cargo build --release --locked -p hookwarden
-hw=target/release/hookwarden
+hw=$(scripts/build-release.sh)
 
 # No [hookwarden] table in this file: hookwarden runs its built-in rule pack.
 requirements=$(mktemp)

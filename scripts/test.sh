@@ -23,5 +23,4 @@ for tool in node npm; do
     fi
 done
 tests/e2e/install.sh
-cargo build --release --locked -p hookwarden
-tests/e2e/run.sh "${CARGO_TARGET_DIR:-target}/release/hookwarden"
+tests/e2e/run.sh "$(scripts/build-release.sh)"

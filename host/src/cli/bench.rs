@@ -390,7 +390,51 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
     }
 
     let metering = metering_overhead(pack, args.runs.max(50))?;
+    println!("binary: {} ({})", exe.display(), linkage(&exe));
     report(&scenarios, &cold_ms, &metering, args)
+}
+
+/// How the measured binary is linked, from its ELF program headers: a
+/// dynamically linked hook pays ~1 ms per call for the loader, so figures
+/// from a plain `cargo build` are not those of `scripts/build-release.sh`.
+fn linkage(exe: &Path) -> &'static str {
+    const PT_INTERP: u32 = 3;
+    const ET_DYN: u16 = 3;
+    // The ELF header and program headers sit at the start of the file.
+    let mut elf = Vec::new();
+    let read = std::fs::File::open(exe)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 64 * 1024), &mut elf));
+    if read.is_err() {
+        return "unknown";
+    }
+    let u16_at = |o: usize| elf.get(o..o + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+    let u32_at = |o: usize| {
+        elf.get(o..o + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let u64_at = |o: usize| {
+        elf.get(o..o + 8)
+            .and_then(|b| b.try_into().ok())
+            .map(u64::from_le_bytes)
+    };
+    // 64-bit little-endian ELF only (the targets hookwarden ships for).
+    if elf.get(..6) != Some(b"\x7fELF\x02\x01".as_slice()) {
+        return "unknown";
+    }
+    let (Some(kind), Some(phoff), Some(phentsize), Some(phnum)) =
+        (u16_at(16), u64_at(32), u16_at(54), u16_at(56))
+    else {
+        return "unknown";
+    };
+    let interp = (0..usize::from(phnum)).any(|i| {
+        let at = usize::try_from(phoff).unwrap_or(usize::MAX);
+        u32_at(at.saturating_add(i * usize::from(phentsize))) == Some(PT_INTERP)
+    });
+    match (interp, kind == ET_DYN) {
+        (true, _) => "dynamically linked: build with scripts/build-release.sh for shipped figures",
+        (false, true) => "static-pie",
+        (false, false) => "static, not PIE",
+    }
 }
 
 /// In-process: median µs of instantiate + evaluate for the first built-in
@@ -528,4 +572,21 @@ fn report(
             .map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn linkage_tells_dynamic_binaries_from_others() {
+        // Test binaries are dynamically linked, whatever the release hook is.
+        let exe = std::env::current_exe().unwrap();
+        assert!(linkage(&exe).starts_with("dynamically linked"));
+        let dir = tempfile::tempdir().unwrap();
+        let text = dir.path().join("script.sh");
+        std::fs::write(&text, "#!/bin/sh\n").unwrap();
+        assert_eq!(linkage(&text), "unknown");
+        assert_eq!(linkage(&dir.path().join("missing")), "unknown");
+    }
 }
