@@ -18,10 +18,12 @@ struct Cli {
     command: Command,
 }
 
+const HOOK_ABOUT: &str = "Answer one hook call: read the agent's payload on stdin, run the \
+     rules, print the verdict in the agent's format.";
+
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Answer one hook call: read the agent's payload on stdin, run the
-    /// rules, print the verdict in the agent's format.
+    #[command(about = HOOK_ABOUT)]
     Hook(hook::HookArgs),
     /// Measure hook latency from spawn to answer, against /bin/true and a bash + jq hook.
     Bench(bench::BenchArgs),
@@ -70,17 +72,37 @@ fn init_logging(default: tracing_subscriber::filter::LevelFilter) {
     }
 }
 
+/// Parse the command line. `hookwarden hook`, run on every agent tool call,
+/// builds only its own parser: building the whole CLI (every subcommand and
+/// its arguments) cost ~0.1 ms of each hook call.
+fn parse(args: Vec<std::ffi::OsString>) -> Result<Command, clap::Error> {
+    use clap::FromArgMatches;
+    if args.get(1).is_none_or(|a| a != "hook") {
+        return Cli::try_parse_from(args).map(|cli| cli.command);
+    }
+    let matches = hook_command().try_get_matches_from(args.into_iter().skip(1))?;
+    hook::HookArgs::from_arg_matches(&matches).map(Command::Hook)
+}
+
+/// The `hook` subcommand on its own, as the full CLI has it (tested).
+fn hook_command() -> clap::Command {
+    use clap::Args;
+    hook::HookArgs::augment_args(clap::Command::new("hook"))
+        .bin_name("hookwarden hook")
+        .about(HOOK_ABOUT)
+}
+
 /// Run the CLI; returns the process exit code.
 pub fn main(started: Instant) -> i32 {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let command = match parse(std::env::args_os().collect()) {
+        Ok(command) => command,
         Err(e) => {
             // Usage errors go to stderr (clap prints help to stdout only when asked).
             let _ = e.print();
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
-    match cli.command {
+    match command {
         Command::Hook(args) => {
             let parsed = started.elapsed();
             init_logging(tracing_subscriber::filter::LevelFilter::WARN);
@@ -118,5 +140,52 @@ pub fn main(started: Instant) -> i32 {
             init_logging(tracing_subscriber::filter::LevelFilter::WARN);
             install::run_doctor(args)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    fn args(a: &[&str]) -> Vec<std::ffi::OsString> {
+        a.iter().map(Into::into).collect()
+    }
+
+    #[test]
+    fn the_hook_fast_path_parses_and_explains_like_the_full_cli() {
+        let line = [
+            "hookwarden",
+            "hook",
+            "--agent",
+            "codex",
+            "--event",
+            "PreToolUse",
+        ];
+        let full = Cli::try_parse_from(line).unwrap().command;
+        let fast = parse(args(&line)).unwrap();
+        assert_eq!(format!("{full:?}"), format!("{fast:?}"));
+        assert!(matches!(fast, Command::Hook(_)));
+
+        let mut cli = Cli::command();
+        cli.build();
+        let full_help = cli.find_subcommand_mut("hook").unwrap().render_help();
+        let mut hook = hook_command();
+        assert_eq!(full_help.to_string(), hook.render_help().to_string());
+
+        for bad in [
+            &["hookwarden", "hook"][..],
+            &["hookwarden", "hook", "--agent", "nope"],
+        ] {
+            let full = Cli::try_parse_from(bad).unwrap_err();
+            let fast = parse(args(bad)).unwrap_err();
+            assert_eq!(full.kind(), fast.kind());
+            assert_eq!(full.to_string(), fast.to_string());
+        }
+        // Everything else goes through the full CLI.
+        assert!(matches!(
+            parse(args(&["hookwarden", "hash", "x.wasm"])).unwrap(),
+            Command::Hash(_)
+        ));
     }
 }
