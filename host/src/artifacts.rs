@@ -258,10 +258,11 @@ fn compile_one(
     force: bool,
 ) -> Result<Artifact, String> {
     let source = read_source(&rule.module).map_err(|e| e.to_string())?;
-    let pin = rule.pin.unwrap_or_else(|| source.digest());
+    let digest = source.digest();
+    let pin = rule.pin.unwrap_or(digest);
     // The pin is checked on the bytes either way; an artifact counts as up
     // to date only if this engine actually loads it.
-    let existing = (!force && source.digest() == pin)
+    let existing = (!force && digest == pin)
         .then(|| store.find(&pin, runtime.fingerprint()))
         .flatten()
         .filter(|path| runtime.load_artifact(path, &source.label, pin).is_ok());
