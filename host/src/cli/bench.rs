@@ -405,43 +405,23 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
     report(&scenarios, &cold_ms, &metering, args)
 }
 
-/// How the measured binary is linked, from its ELF program headers: a
-/// dynamically linked hook pays ~1 ms per call for the loader, so figures
-/// from a plain `cargo build` are not those of `scripts/build-release.sh`.
+/// How the measured binary is linked, from its ELF headers: a dynamically
+/// linked hook pays ~1 ms per call for the loader, so figures from a plain
+/// `cargo build` are not those of `scripts/build-release.sh`.
 fn linkage(exe: &Path) -> &'static str {
-    const PT_INTERP: u32 = 3;
-    const ET_DYN: u16 = 3;
-    // The ELF header and program headers sit at the start of the file.
-    let mut elf = Vec::new();
-    let read = std::fs::File::open(exe)
-        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 64 * 1024), &mut elf));
-    if read.is_err() {
-        return "unknown";
-    }
-    let u16_at = |o: usize| elf.get(o..o + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
-    let u32_at = |o: usize| {
-        elf.get(o..o + 4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    };
-    let u64_at = |o: usize| {
-        elf.get(o..o + 8)
-            .and_then(|b| b.try_into().ok())
-            .map(u64::from_le_bytes)
-    };
-    // 64-bit little-endian ELF only (the targets hookwarden ships for).
-    if elf.get(..6) != Some(b"\x7fELF\x02\x01".as_slice()) {
-        return "unknown";
-    }
-    let (Some(kind), Some(phoff), Some(phentsize), Some(phnum)) =
-        (u16_at(16), u64_at(32), u16_at(54), u16_at(56))
-    else {
+    use object::read::elf::{ElfFile64, FileHeader, ProgramHeader};
+    let Ok(bytes) = std::fs::read(exe) else {
         return "unknown";
     };
-    let interp = (0..usize::from(phnum)).any(|i| {
-        let at = usize::try_from(phoff).unwrap_or(usize::MAX);
-        u32_at(at.saturating_add(i * usize::from(phentsize))) == Some(PT_INTERP)
-    });
-    match (interp, kind == ET_DYN) {
+    let Ok(elf) = ElfFile64::<object::Endianness>::parse(bytes.as_slice()) else {
+        return "unknown";
+    };
+    let (header, endian) = (elf.elf_header(), elf.endian());
+    let interp = elf
+        .elf_program_headers()
+        .iter()
+        .any(|ph| ph.p_type(endian) == object::elf::PT_INTERP);
+    match (interp, header.e_type(endian) == object::elf::ET_DYN) {
         (true, _) => "dynamically linked: build with scripts/build-release.sh for shipped figures",
         (false, true) => "static-pie",
         (false, false) => "static, not PIE",
