@@ -84,7 +84,12 @@ pub fn load(
     rule: &PlannedRule,
 ) -> Result<LoadedRule, RuleError> {
     let _span = debug_span!("load", rule = %rule.id).entered();
-    let (label, pin, mut source) = {
+    let Verified {
+        label,
+        digest: pin,
+        mut source,
+        identity,
+    } = {
         let _span = debug_span!("pin_check").entered();
         verified_module(stores, rule)?
     };
@@ -108,9 +113,7 @@ pub fn load(
         match store.write(&pin, fingerprint, &artifact) {
             Ok(path) => {
                 debug!(artifact = %path.display(), "saved");
-                if let ModuleRef::File(module) = &rule.module
-                    && let Ok(identity) = FileIdentity::of(module)
-                {
+                if let (ModuleRef::File(module), Some(identity)) = (&rule.module, identity) {
                     let _ = store.record_identity(module, &identity, &pin);
                 }
                 if let Ok(loaded) = runtime.load_artifact(&path, &label, pin) {
@@ -123,13 +126,21 @@ pub fn load(
     runtime.load(&source, Some(&pin))
 }
 
+/// A rule's module whose digest matches its pin.
+struct Verified {
+    label: String,
+    digest: Sha256Digest,
+    /// The module's bytes, if they had to be read and hashed.
+    source: Option<ModuleSource>,
+    /// The file's identity, when it was the same before and after the bytes
+    /// were read, so that it belongs to exactly the bytes hashed: only then
+    /// may a store record it.
+    identity: Option<FileIdentity>,
+}
+
 /// Establish that the rule's module has its pinned digest, reading and
 /// hashing it only when no trusted store vouches for its file identity.
-/// Returns the module's label, its digest, and its bytes if they were read.
-fn verified_module(
-    stores: &Stores,
-    rule: &PlannedRule,
-) -> Result<(String, Sha256Digest, Option<ModuleSource>), RuleError> {
+fn verified_module(stores: &Stores, rule: &PlannedRule) -> Result<Verified, RuleError> {
     match &rule.module {
         ModuleRef::Builtin(name) => {
             let m = builtin_module(name)?;
@@ -144,7 +155,12 @@ fn verified_module(
                     actual: embedded,
                 });
             }
-            Ok((label, embedded, None))
+            Ok(Verified {
+                label,
+                digest: embedded,
+                source: None,
+                identity: None,
+            })
         }
         ModuleRef::File(path) => {
             let label = path.display().to_string();
@@ -169,7 +185,12 @@ fn verified_module(
                         actual: known,
                     });
                 }
-                return Ok((label, pin, None));
+                return Ok(Verified {
+                    label,
+                    digest: pin,
+                    source: None,
+                    identity: None,
+                });
             }
             let source = ModuleSource::from_file(path)?;
             let actual = source.digest();
@@ -180,7 +201,13 @@ fn verified_module(
                     actual,
                 });
             }
-            Ok((label, pin, Some(source)))
+            let unchanged = FileIdentity::of(path).ok() == Some(identity);
+            Ok(Verified {
+                label,
+                digest: pin,
+                source: Some(source),
+                identity: unchanged.then_some(identity),
+            })
         }
     }
 }

@@ -23,9 +23,14 @@ pub(crate) mod wit {
 
 use wit::RuleComponentPre;
 
-/// How many instances and loaded rules a [`Runtime::one_shot`] runtime
-/// leaves to the process exit (the built-in pack needs ten).
-const RETAINED_MAX: usize = 24;
+/// How many loaded rules (code mappings and metadata, ~100 KiB of heap
+/// each) a [`Runtime::one_shot`] runtime leaves to the process exit.
+const RETAINED_RULES: usize = 256;
+
+/// How much rule linear memory (as granted, an upper bound on what is
+/// resident) a [`Runtime::one_shot`] runtime leaves to the process exit. A
+/// rule that grew its memory past what is left is torn down as usual.
+const RETAINED_MEMORY: usize = 96 << 20;
 
 /// How often the deadline clock ticks. Deadlines are rounded up to it.
 const EPOCH_TICK: Duration = Duration::from_millis(1);
@@ -104,8 +109,10 @@ pub struct Runtime {
     metered: bool,
     /// Never tear down instances and loaded rules (see [`Runtime::one_shot`]).
     one_shot: bool,
-    /// How many values [`Runtime::retire`] has left to the process exit.
-    retired: AtomicUsize,
+    /// How many loaded rules [`Runtime::retire`] has left to the process exit.
+    retired_rules: AtomicUsize,
+    /// How much linear memory the stores left to the process exit have.
+    retired_memory: AtomicUsize,
 }
 
 impl Runtime {
@@ -118,10 +125,11 @@ impl Runtime {
     /// [`Runtime::new`], but instances and loaded rules are never torn down.
     /// Unmapping each instance's memory and code while other threads run
     /// costs a TLB shootdown per mapping; the process exit reclaims
-    /// everything at once. Each evaluation keeps its memory until then (up
-    /// to `RETAINED_MAX` values, after which they are dropped as usual, so
-    /// peak memory stays bounded with many rules): never use this in a
-    /// long-lived process.
+    /// everything at once. Each evaluation keeps its memory until then, up
+    /// to `RETAINED_RULES` loaded rules and `RETAINED_MEMORY` bytes of linear
+    /// memory, past which values are dropped as usual, so peak memory stays
+    /// bounded with many or greedy rules: never use this in a long-lived
+    /// process.
     pub fn one_shot() -> anyhow::Result<Runtime> {
         let mut runtime = Self::build(true)?;
         runtime.one_shot = true;
@@ -135,11 +143,32 @@ impl Runtime {
         Self::build(false)
     }
 
-    /// Drop `value`, unless this is a [`Runtime::one_shot`] runtime: then
-    /// leave it for the process exit to reclaim.
-    pub fn retire<T>(&self, value: T) {
-        if self.one_shot && self.retired.fetch_add(1, Ordering::Relaxed) < RETAINED_MAX {
-            std::mem::forget(value);
+    /// Drop `rule`, unless this is a [`Runtime::one_shot`] runtime with
+    /// room left: then leave it for the process exit to reclaim.
+    pub fn retire(&self, rule: LoadedRule) {
+        if self.one_shot && self.retired_rules.fetch_add(1, Ordering::Relaxed) < RETAINED_RULES {
+            std::mem::forget(rule);
+        }
+    }
+
+    /// How much rule linear memory this runtime has left to the process
+    /// exit (always 0 unless it is [`Runtime::one_shot`]).
+    pub fn retained_memory(&self) -> usize {
+        self.retired_memory.load(Ordering::Relaxed)
+    }
+
+    /// Like [`Runtime::retire`], for a store and its instance's memory.
+    fn retire_store(&self, store: Store<SandboxState>) {
+        let bytes = store.data().limiter.granted;
+        let kept = self.one_shot
+            && self
+                .retired_memory
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |held| {
+                    held.checked_add(bytes).filter(|&t| t <= RETAINED_MEMORY)
+                })
+                .is_ok();
+        if kept {
+            std::mem::forget(store);
         }
     }
 
@@ -159,7 +188,8 @@ impl Runtime {
             fingerprint,
             metered,
             one_shot: false,
-            retired: AtomicUsize::new(0),
+            retired_rules: AtomicUsize::new(0),
+            retired_memory: AtomicUsize::new(0),
         })
     }
 
@@ -417,7 +447,7 @@ impl Runtime {
             debug!(rule = %rule.label, fuel = used, "fuel used");
         }
         let result = result.map_err(|e| classify(e, &store, limits));
-        self.retire(store);
+        self.retire_store(store);
         result
     }
 

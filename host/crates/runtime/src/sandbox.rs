@@ -35,6 +35,7 @@ impl SandboxState {
             limiter: MemoryLimiter {
                 memory_bytes,
                 refused: false,
+                granted: 0,
             },
             stdout,
             stderr,
@@ -76,17 +77,22 @@ impl WasiView for SandboxState {
 pub(crate) struct MemoryLimiter {
     memory_bytes: usize,
     pub(crate) refused: bool,
+    /// Linear memory granted so far, over all of the store's memories.
+    pub(crate) granted: usize,
 }
 
 impl ResourceLimiter for MemoryLimiter {
     fn memory_growing(
         &mut self,
-        _current: usize,
+        current: usize,
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
         let ok = desired <= self.memory_bytes;
         self.refused |= !ok;
+        if ok {
+            self.granted = self.granted.saturating_add(desired.saturating_sub(current));
+        }
         Ok(ok)
     }
 

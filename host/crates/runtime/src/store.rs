@@ -18,7 +18,7 @@
 
 use crate::Sha256Digest;
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
@@ -150,8 +150,18 @@ impl ArtifactStore {
     /// The digest recorded for `module` if its identity is unchanged since.
     pub fn known_digest(&self, module: &Path, identity: &FileIdentity) -> Option<Sha256Digest> {
         let path = self.identity_path(module);
-        check_trusted_file(&path).ok()?;
-        let (recorded, digest) = FileIdentity::decode(&fs::read_to_string(path).ok()?)?;
+        // Check the file we read, not the path: open without following a
+        // symlink, then judge the open file's own metadata.
+        let file = fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&path)
+            .ok()?;
+        let meta = file.metadata().ok()?;
+        check_trusted_metadata(&path, &meta).ok()?;
+        let mut text = String::with_capacity(usize::try_from(meta.len()).ok()?.min(4096));
+        file.take(4096).read_to_string(&mut text).ok()?;
+        let (recorded, digest) = FileIdentity::decode(&text)?;
         (recorded == *identity).then_some(digest)
     }
 }
@@ -223,6 +233,10 @@ pub fn check_trusted(dir: &Path) -> Result<(), String> {
 /// writable by group or others.
 pub fn check_trusted_file(path: &Path) -> Result<(), String> {
     let m = fs::symlink_metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    check_trusted_metadata(path, &m)
+}
+
+fn check_trusted_metadata(path: &Path, m: &fs::Metadata) -> Result<(), String> {
     if !m.is_file() {
         return Err(format!("{} is not a regular file", path.display()));
     }
@@ -240,10 +254,11 @@ pub fn check_trusted_file(path: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// The user whose files we trust besides root's: the effective uid, the one
+/// that owns the files this process creates.
 fn current_uid() -> u32 {
-    // The owner of a file we just could create would do, but /proc is simpler
-    // and always there on Linux; fall back to "root only" if it is not.
-    fs::metadata("/proc/self").map(|m| m.uid()).unwrap_or(0)
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
 }
 
 #[cfg(test)]
@@ -295,5 +310,23 @@ mod tests {
         let changed = FileIdentity::of(&module).unwrap();
         assert_ne!(changed, id);
         assert_eq!(store.known_digest(&module, &changed), None);
+    }
+
+    #[test]
+    fn identity_record_behind_a_symlink_is_not_believed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = ArtifactStore::create(&tmp.path().join("s")).unwrap();
+        let d = Sha256Digest::of(b"module");
+        let module = tmp.path().join("m.wasm");
+        fs::write(&module, b"module").unwrap();
+        let id = FileIdentity::of(&module).unwrap();
+        store.record_identity(&module, &id, &d).unwrap();
+        assert_eq!(store.known_digest(&module, &id), Some(d));
+
+        let record = store.identity_path(&module);
+        let elsewhere = tmp.path().join("record");
+        fs::rename(&record, &elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &record).unwrap();
+        assert_eq!(store.known_digest(&module, &id), None);
     }
 }

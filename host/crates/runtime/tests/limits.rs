@@ -104,6 +104,39 @@ fn memory_bomb_hits_the_cap() {
 }
 
 #[test]
+fn one_shot_runtime_leaves_bounded_memory_to_the_exit() {
+    let runtime = Runtime::one_shot().unwrap();
+    let rule = scripted(&runtime);
+    let allow = serde_json::json!({"decision": "allow"}).to_string();
+    runtime
+        .evaluate(&rule, &event(), &allow, &Limits::default())
+        .unwrap();
+    let one = runtime.retained_memory();
+    assert!(one > 0, "a small rule's store is kept until exit");
+    runtime
+        .evaluate(&rule, &event(), &allow, &Limits::default())
+        .unwrap();
+    assert_eq!(runtime.retained_memory(), 2 * one);
+
+    // A rule that grew its memory past the budget is torn down right away.
+    let greedy = Limits {
+        memory_bytes: 256 << 20,
+        ..Limits::default()
+    };
+    let bomb = serde_json::json!({"behaviour": "memory-bomb"}).to_string();
+    let r = runtime.evaluate(&rule, &event(), &bomb, &greedy);
+    assert!(matches!(r, Err(RuleError::MemoryLimit { .. })), "{r:?}");
+    assert_eq!(runtime.retained_memory(), 2 * one);
+
+    let long_lived = Runtime::new().unwrap();
+    let rule = scripted(&long_lived);
+    long_lived
+        .evaluate(&rule, &event(), &allow, &Limits::default())
+        .unwrap();
+    assert_eq!(long_lived.retained_memory(), 0);
+}
+
+#[test]
 fn trap_is_reported() {
     let (r, _) = run(serde_json::json!({"behaviour": "trap"}), Limits::default());
     assert!(matches!(r, Err(RuleError::Trap { .. })), "{r:?}");
