@@ -233,14 +233,19 @@ fn codex_payload(event: &str, command: &str, tool_response_bytes: usize) -> Vec<
     v.to_string().into_bytes()
 }
 
-const JQ_HOOK: &str = r#"#!/usr/bin/env bash
-# The kind of managed hook hookwarden replaces: bash + jq + grep.
-input=$(cat)
-cmd=$(printf '%s' "$input" | jq -r '.tool_input.command // empty')
-if printf '%s' "$cmd" | grep -Eq '(^|[;&|[:space:]])(sudo[[:space:]]+)?rm[[:space:]]+-[a-zA-Z]*[rR][a-zA-Z]*[[:space:]]+(/|~|\$HOME)|git[[:space:]]+reset[[:space:]]+--hard|(curl|wget)[^|]*\|[[:space:]]*(sudo[[:space:]]+)?(ba|z|da)?sh'; then
-  jq -cn --arg r "blocked: $cmd" '{hookSpecificOutput:{hookEventName:"PreToolUse",permissionDecision:"deny",permissionDecisionReason:$r}}'
-fi
-"#;
+/// Shell hooks measured beside hookwarden: (file name, scenario label, script).
+const JQ_HOOKS: [(&str, &str, &str); 2] = [
+    (
+        "jq-one-check.sh",
+        "bash + jq hook, one check",
+        include_str!("bench/jq-one-check.sh"),
+    ),
+    (
+        "jq-pack-checks.sh",
+        "bash + jq hook, the pack's checks",
+        include_str!("bench/jq-pack-checks.sh"),
+    ),
+];
 
 pub fn run(args: BenchArgs) -> i32 {
     match bench(&args) {
@@ -306,11 +311,15 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         cold_ms.insert(name.clone(), started.elapsed().as_secs_f64() * 1000.0);
     }
 
-    let jq_hook = dir.join("jq-hook.sh");
-    std::fs::write(&jq_hook, JQ_HOOK).map_err(|e| e.to_string())?;
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&jq_hook, std::fs::Permissions::from_mode(0o755))
-        .map_err(|e| e.to_string())?;
+    let mut jq_hooks = Vec::new();
+    for (file, label, script) in JQ_HOOKS {
+        let path = dir.join(file);
+        std::fs::write(&path, script).map_err(|e| e.to_string())?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+            .map_err(|e| e.to_string())?;
+        jq_hooks.push((label, path));
+    }
 
     let hook_args = |req: &Path| {
         vec![
@@ -326,18 +335,16 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
     let allow = codex_payload("PreToolUse", "cargo test --workspace", 0);
     let deny = codex_payload("PreToolUse", "rm -rf ~/", 0);
     scenarios.push(Scenario::new("/bin/true", "/bin/true", &[], allow.clone()));
-    scenarios.push(Scenario::new(
-        "bash + jq hook (allow)",
-        &jq_hook,
-        &[],
-        allow.clone(),
-    ));
-    scenarios.push(Scenario::new(
-        "bash + jq hook (deny)",
-        &jq_hook,
-        &[],
-        deny.clone(),
-    ));
+    for (label, path) in &jq_hooks {
+        for (decision, payload) in [("allow", &allow), ("deny", &deny)] {
+            scenarios.push(Scenario::new(
+                format!("{label} ({decision})"),
+                path,
+                &[],
+                payload.clone(),
+            ));
+        }
+    }
     let mut hw = |name: &str, req: &Path, stdin: Vec<u8>| {
         let a = hook_args(req);
         let mut s = Scenario::new(
@@ -473,7 +480,18 @@ fn report(
 ) -> Result<(), String> {
     let by_name = |n: &str| scenarios.iter().find(|s| s.name == n);
     let true_ms = by_name("/bin/true").map_or(0.0, Scenario::median_ms);
-    let jq_ms = by_name("bash + jq hook (deny)").map_or(0.0, Scenario::median_ms);
+    let m = |n: &str| by_name(n).map_or(f64::NAN, Scenario::median_ms);
+    // Each scenario against the shell hook doing the pack's checks on the
+    // same decision (its allow path runs every check; its deny stops early).
+    let pack_jq = JQ_HOOKS[1].1;
+    let jq_for = |s: &Scenario| {
+        let decision = if s.name.ends_with("(deny)") {
+            "deny"
+        } else {
+            "allow"
+        };
+        m(&format!("{pack_jq} ({decision})"))
+    };
     println!(
         "{:<48} {:>9} {:>9} {:>9} {:>10} {:>8}",
         "scenario", "median ms", "p99 ms", "-true ms", "peak RSS", "jq / x"
@@ -487,10 +505,20 @@ fn report(
             s.median_ms() - true_ms,
             s.max_rss_kib
                 .map_or("-".to_owned(), |k| format!("{:.1} MiB", k as f64 / 1024.0)),
-            jq_ms / s.median_ms()
+            jq_for(s) / s.median_ms()
         );
     }
-    let m = |n: &str| by_name(n).map_or(f64::NAN, Scenario::median_ms);
+    println!("(jq / x: the bash + jq hook with the pack's checks, same decision, over this row)");
+    println!();
+    for (_, label, _) in JQ_HOOKS {
+        let ratio =
+            |d: &str| m(&format!("{label} ({d})")) / m(&format!("hookwarden built-in pack ({d})"));
+        println!(
+            "built-in pack vs {label}: {:.1}x faster on allow, {:.1}x on deny",
+            ratio("allow"),
+            ratio("deny")
+        );
+    }
     let per_rule_us =
         (m("hookwarden 50 rules (allow)") - m("hookwarden 1 rule (allow)")) / 49.0 * 1000.0;
     let per_rule_10_us =
