@@ -109,6 +109,5 @@ pub fn compile(requirements: Option<&Path>, store: Option<PathBuf>, force: bool)
 }
 
 fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() == 0 }
+    hookwarden_runtime::store::current_uid() == 0
 }

@@ -252,7 +252,7 @@ fn check_trusted_metadata(path: &Path, m: &fs::Metadata) -> Result<(), String> {
 
 /// The user whose files we trust besides root's: the effective uid, the one
 /// that owns the files this process creates.
-fn current_uid() -> u32 {
+pub fn current_uid() -> u32 {
     // SAFETY: geteuid has no preconditions and cannot fail.
     unsafe { libc::geteuid() }
 }
