@@ -84,15 +84,27 @@ pub fn load(
     rule: &PlannedRule,
 ) -> Result<LoadedRule, RuleError> {
     let _span = debug_span!("load", rule = %rule.id).entered();
+    let verified = {
+        let _span = debug_span!("pin_check").entered();
+        verify(stores, rule)?
+    };
+    load_verified(runtime, stores, rule, verified)
+}
+
+/// Load the module [`verify`] vouched for: from a trusted store's artifact,
+/// else compiled (and saved to the user's store).
+pub fn load_verified(
+    runtime: &Runtime,
+    stores: &Stores,
+    rule: &PlannedRule,
+    verified: Verified,
+) -> Result<LoadedRule, RuleError> {
     let Verified {
         label,
         digest: pin,
         mut source,
         identity,
-    } = {
-        let _span = debug_span!("pin_check").entered();
-        verified_module(stores, rule)?
-    };
+    } = verified;
     let fingerprint = runtime.fingerprint();
     for store in &stores.read {
         if let Some(artifact) = store.find(&pin, fingerprint) {
@@ -127,7 +139,7 @@ pub fn load(
 }
 
 /// A rule's module whose digest matches its pin.
-struct Verified {
+pub struct Verified {
     label: String,
     digest: Sha256Digest,
     /// The module's bytes, if they had to be read and hashed.
@@ -138,9 +150,21 @@ struct Verified {
     identity: Option<FileIdentity>,
 }
 
+impl Verified {
+    /// What the module is called in logs and errors.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The module's digest: its pin.
+    pub fn digest(&self) -> Sha256Digest {
+        self.digest
+    }
+}
+
 /// Establish that the rule's module has its pinned digest, reading and
 /// hashing it only when no trusted store vouches for its file identity.
-fn verified_module(stores: &Stores, rule: &PlannedRule) -> Result<Verified, RuleError> {
+pub fn verify(stores: &Stores, rule: &PlannedRule) -> Result<Verified, RuleError> {
     match &rule.module {
         ModuleRef::Builtin(name) => {
             let m = builtin_module(name)?;

@@ -4,20 +4,27 @@
 use crate::artifacts::{self, Stores};
 use crate::parallel;
 use crate::plan::{PlannedRule, selects};
-use hookwarden_event::{Aggregate, Decision, Event, HookEvent, RuleOutcome, Verdict};
+use hookwarden_event::{Aggregate, Decision, Event, Fact, HookEvent, RuleOutcome, Verdict};
+use hookwarden_pin::Sha256Digest;
 use hookwarden_runtime::{LoadedRule, RuleError, Runtime};
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::num::NonZeroUsize;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
-use tracing::{info, info_span, warn};
+use tracing::{debug_span, info, info_span, warn};
 
-/// Runs the rules for the one event a hook call judges.
+/// Runs the rules for the events of one configuration.
 pub struct Judge {
-    runtime: Runtime,
+    runtime: Arc<Runtime>,
     stores: Stores,
     rules: Vec<PlannedRule>,
     threads: NonZeroUsize,
+    /// Rules kept loaded between events (`hookwarden serve`); `None` in a
+    /// hook process, which judges one event and exits.
+    cache: Option<Arc<RuleCache>>,
 }
 
 impl Judge {
@@ -30,32 +37,58 @@ impl Judge {
         threads: NonZeroUsize,
     ) -> anyhow::Result<Judge> {
         Ok(Judge {
-            runtime: Runtime::one_shot()?,
+            runtime: Arc::new(Runtime::one_shot()?),
             stores,
             rules,
             threads,
+            cache: None,
         })
+    }
+
+    /// A judge for a long-lived process: rules stay loaded in `cache`
+    /// (shared by the judges of every configuration the process serves),
+    /// and only their pins are checked again for each event.
+    pub fn resident(
+        rules: Vec<PlannedRule>,
+        stores: Stores,
+        threads: NonZeroUsize,
+        runtime: Arc<Runtime>,
+        cache: Arc<RuleCache>,
+    ) -> Judge {
+        Judge {
+            runtime,
+            stores,
+            rules,
+            threads,
+            cache: Some(cache),
+        }
     }
 
     pub fn rules(&self) -> &[PlannedRule] {
         &self.rules
     }
 
-    /// Run every rule that selects `event`, side by side on the judge's
+    /// [`prepare`] the event, then [`Judge::run`] it.
+    pub fn judge(&self, event: &Event, on_outcome: impl Fn(&RuleOutcome) + Sync) -> Aggregate {
+        let prepared = info_span!("facts").in_scope(|| prepare(&self.rules, event));
+        self.run(&prepared, on_outcome)
+    }
+
+    /// Run every rule that selects the event, side by side on the judge's
     /// threads, and aggregate in configuration order. `on_outcome` sees each
     /// outcome as soon as it exists (from any thread), so a caller racing a
     /// deadline still has the rules that finished.
-    pub fn judge(&self, event: &Event, on_outcome: impl Fn(&RuleOutcome) + Sync) -> Aggregate {
+    pub fn run(&self, prepared: &Prepared, on_outcome: impl Fn(&RuleOutcome) + Sync) -> Aggregate {
+        let event = prepared.event.as_ref();
         let action = event.action.kind();
-        // The event as rules see it: shell command analysed, path facts resolved.
-        let event = &info_span!("facts").in_scope(|| hookwarden_facts::resolve(event));
         let selected: Vec<&PlannedRule> = self
             .rules
             .iter()
             .filter(|rule| rule.selects(event.hook, action) != Some(false))
             .collect();
         let outcomes = parallel::map(&selected, self.threads, |rule| {
-            let outcome = self.judge_one(rule, event)?;
+            let granted = prepared.granted.get(&rule.id).map(Vec::as_slice);
+            let outcome = self.judge_one(rule, event, granted)?;
             on_outcome(&outcome);
             Some(outcome)
         });
@@ -68,10 +101,16 @@ impl Judge {
 
     /// One rule's outcome; `None` when its own metadata does not select
     /// the event.
-    fn judge_one(&self, rule: &PlannedRule, event: &Event) -> Option<RuleOutcome> {
+    fn judge_one(
+        &self,
+        rule: &PlannedRule,
+        event: &Event,
+        granted: Option<&[Fact]>,
+    ) -> Option<RuleOutcome> {
         let _span = info_span!("rule", id = %rule.id).entered();
         let started = Instant::now();
-        let outcome = match self.run(rule, event) {
+        let event = &with_granted_files(event, granted);
+        let outcome = match self.run_rule(rule, event) {
             Ok(Some(verdict)) => RuleOutcome {
                 rule_id: rule.id.clone(),
                 verdict,
@@ -91,11 +130,27 @@ impl Judge {
         Some(outcome)
     }
 
-    fn run(&self, rule: &PlannedRule, event: &Event) -> Result<Option<Verdict>, RuleError> {
-        let loaded = self.load(rule)?;
-        let result = self.run_loaded(rule, &loaded, event);
-        self.runtime.retire(loaded);
-        result
+    fn run_rule(&self, rule: &PlannedRule, event: &Event) -> Result<Option<Verdict>, RuleError> {
+        let Some(cache) = &self.cache else {
+            let loaded = self.load(rule)?;
+            let result = self.run_loaded(rule, &loaded, event);
+            self.runtime.retire(loaded);
+            return result;
+        };
+        // The pin is checked for every event, as in a hook process: a
+        // module changed on disk gets its mismatch verdict even while the
+        // pinned build of it is still loaded here.
+        let verified = {
+            let _span = debug_span!("load", rule = %rule.id).entered();
+            let _span = debug_span!("pin_check").entered();
+            artifacts::verify(&self.stores, rule)?
+        };
+        let key = (verified.label().to_owned(), verified.digest());
+        let loaded = cache.get_or_load(key, || {
+            let _span = debug_span!("load", rule = %rule.id).entered();
+            artifacts::load_verified(&self.runtime, &self.stores, rule, verified)
+        })?;
+        self.run_loaded(rule, &loaded, event)
     }
 
     fn run_loaded(
@@ -104,7 +159,6 @@ impl Judge {
         loaded: &LoadedRule,
         event: &Event,
     ) -> Result<Option<Verdict>, RuleError> {
-        let event = &with_granted_files(event, rule);
         if rule.selects(event.hook, event.action.kind()).is_none() {
             let meta = self.runtime.describe(loaded, &rule.limits)?;
             let events = rule.events.as_deref().unwrap_or(&meta.events);
@@ -124,19 +178,109 @@ impl Judge {
     }
 }
 
-/// The event with the files this rule was granted, read from the workspace.
-fn with_granted_files<'e>(event: &'e Event, rule: &PlannedRule) -> Cow<'e, Event> {
-    if rule.grant.is_empty() || !event.cwd.starts_with('/') {
-        return Cow::Borrowed(event);
-    }
-    let _span = info_span!("grant").entered();
-    // Grants were validated when the configuration loaded.
-    let files =
-        hookwarden_facts::granted_files(&rule.grant, Path::new(&event.cwd), rule.grant_bytes)
+/// An event ready for the rules: everything about it that comes from the
+/// machine (path facts, the files granted to each rule) already read, by
+/// the process the agent started. What is left is pure computation, which
+/// may run in another process (`hookwarden serve`).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Prepared<'e> {
+    pub event: Cow<'e, Event>,
+    /// The granted files of each rule that has grants, by rule id.
+    pub granted: BTreeMap<String, Vec<Fact>>,
+}
+
+/// Resolve `event`'s facts and read the files granted to the rules that
+/// may run on it.
+pub fn prepare<'e>(rules: &[PlannedRule], event: &'e Event) -> Prepared<'e> {
+    let event = hookwarden_facts::resolve(event);
+    let action = event.action.kind();
+    let mut granted = BTreeMap::new();
+    if event.cwd.starts_with('/') {
+        for rule in rules
+            .iter()
+            .filter(|r| !r.grant.is_empty() && r.selects(event.hook, action) != Some(false))
+        {
+            let _span = info_span!("grant", rule = %rule.id).entered();
+            // Grants were validated when the configuration loaded.
+            let files = hookwarden_facts::granted_files(
+                &rule.grant,
+                Path::new(&event.cwd),
+                rule.grant_bytes,
+            )
             .unwrap_or_default();
-    let mut event = event.clone();
-    event.facts.extend(files);
-    Cow::Owned(event)
+            granted.insert(rule.id.clone(), files);
+        }
+    }
+    Prepared { event, granted }
+}
+
+/// The event with the files granted to one rule.
+fn with_granted_files<'e>(event: &'e Event, granted: Option<&[Fact]>) -> Cow<'e, Event> {
+    match granted {
+        Some(files) if !files.is_empty() => {
+            let mut event = event.clone();
+            event.facts.extend_from_slice(files);
+            Cow::Owned(event)
+        }
+        _ => Cow::Borrowed(event),
+    }
+}
+
+/// Rules kept loaded by a long-lived process, keyed by module and digest:
+/// a digest names exactly the code that was verified against its pin, so a
+/// loaded rule stays valid as long as a pin names that digest.
+pub struct RuleCache {
+    loaded: Mutex<HashMap<(String, Sha256Digest), Arc<LoadedRule>>>,
+}
+
+/// At most this many loaded rules are kept; past it the cache starts over
+/// (a client could otherwise grow it without bound with made-up configs).
+const RULE_CACHE_CAPACITY: usize = 256;
+
+impl RuleCache {
+    pub fn new() -> RuleCache {
+        RuleCache {
+            loaded: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// How many rules are loaded.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(String, Sha256Digest), Arc<LoadedRule>>> {
+        self.loaded.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The loaded rule for a (label, digest) key, loading it with `load` if
+    /// needed. Loading runs without the lock held (it may compile); two
+    /// threads may then load the same rule once each, and one copy is kept.
+    fn get_or_load(
+        &self,
+        key: (String, Sha256Digest),
+        load: impl FnOnce() -> Result<LoadedRule, RuleError>,
+    ) -> Result<Arc<LoadedRule>, RuleError> {
+        if let Some(loaded) = self.lock().get(&key) {
+            return Ok(Arc::clone(loaded));
+        }
+        let loaded = Arc::new(load()?);
+        let mut map = self.lock();
+        if map.len() >= RULE_CACHE_CAPACITY {
+            map.clear();
+        }
+        Ok(Arc::clone(map.entry(key).or_insert(loaded)))
+    }
+}
+
+impl Default for RuleCache {
+    fn default() -> Self {
+        RuleCache::new()
+    }
 }
 
 /// The verdict a rule gets when it could not decide.

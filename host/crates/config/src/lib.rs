@@ -54,6 +54,9 @@ pub enum ConfigSource {
 pub struct Loaded {
     pub source: ConfigSource,
     pub config: HookwardenConfig,
+    /// The text `config` was parsed from (`None` for the built-in
+    /// defaults), so another process can parse exactly the same file.
+    pub text: Option<String>,
 }
 
 /// Load the configuration.
@@ -71,6 +74,7 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded, ConfigError> {
                     looked_at: path.to_owned(),
                 },
                 config: HookwardenConfig::default(),
+                text: None,
             });
         }
         Err(source) => {
@@ -84,12 +88,14 @@ pub fn load(explicit: Option<&Path>) -> Result<Loaded, ConfigError> {
         Some(config) => Ok(Loaded {
             source: ConfigSource::File(path.to_owned()),
             config,
+            text: Some(text),
         }),
         None => Ok(Loaded {
             source: ConfigSource::BuiltinDefault {
                 looked_at: path.to_owned(),
             },
             config: HookwardenConfig::default(),
+            text: None,
         }),
     }
 }

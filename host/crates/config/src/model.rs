@@ -36,6 +36,13 @@ pub struct HookwardenConfig {
     /// process may use; 1 runs them one after another.
     #[serde(default)]
     pub rule_threads: Option<usize>,
+    /// Let a running `hookwarden serve` of this user run the rules, with
+    /// rules kept loaded between calls (see the `resident` module of the
+    /// hookwarden crate). The hook still parses the payload, checks the
+    /// configuration and answers the agent itself; without a server it
+    /// runs the rules on its own. `false` never asks a server.
+    #[serde(default = "yes")]
+    pub server: bool,
     #[serde(default)]
     pub rules: Vec<RuleEntry>,
 }
@@ -54,6 +61,7 @@ impl Default for HookwardenConfig {
             artifact_dir: None,
             user_artifact_store: true,
             rule_threads: None,
+            server: true,
             rules: Vec::new(),
         }
     }

@@ -3,7 +3,7 @@
 use crate::{Decision, Finding, Verdict};
 
 /// What one rule contributed to a hook call.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RuleOutcome {
     pub rule_id: String,
     pub verdict: Verdict,
