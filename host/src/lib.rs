@@ -22,3 +22,4 @@ pub mod judge;
 pub mod parallel;
 pub mod phases;
 pub mod plan;
+pub mod resident;

@@ -241,6 +241,10 @@ fn bench_runs_every_scenario_and_reports_json() {
         "hookwarden 10 rules (allow)",
         "hookwarden 50 rules (allow)",
         "hookwarden 1 rule, PostToolUse 1024 KiB output",
+        "hookwarden built-in pack, served (allow)",
+        "hookwarden built-in pack, served (deny)",
+        "hookwarden 50 rules, served (allow)",
+        "hookwarden 1 rule, PostToolUse 1024 KiB output, served",
     ] {
         assert!(
             names.contains(&expected),
@@ -249,19 +253,33 @@ fn bench_runs_every_scenario_and_reports_json() {
     }
     for s in doc["scenarios"].as_array().unwrap() {
         assert!(s["median_ms"].as_f64().unwrap() > 0.0, "{s}");
-        if s["scenario"].as_str().unwrap().starts_with("hookwarden") {
+        let name = s["scenario"].as_str().unwrap();
+        if name.starts_with("hookwarden") {
             let phases = s["phases_median_us"].as_object().unwrap();
-            for p in [
-                "parse",
-                "load",
-                "instantiate",
-                "evaluate",
-                "render",
-                "total",
-            ] {
-                assert!(phases.contains_key(p), "{p} missing in {s}");
+            // A served call loads and runs its rules in the server.
+            let expected: &[&str] = if name.contains("served") {
+                &["parse", "facts", "server", "render", "total"]
+            } else {
+                &[
+                    "parse",
+                    "load",
+                    "instantiate",
+                    "evaluate",
+                    "render",
+                    "total",
+                ]
+            };
+            for p in expected {
+                assert!(phases.contains_key(*p), "{p} missing in {s}");
             }
         }
     }
     assert!(out.stdout.contains("each extra rule:"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("each extra rule, served:"),
+        "{}",
+        out.stdout
+    );
+    // Every served call was judged by the server (the bench checks it too).
+    assert!(doc["server"]["judged"].as_u64().unwrap() > 0, "{doc}");
 }

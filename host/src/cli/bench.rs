@@ -44,6 +44,10 @@ struct Scenario {
     /// Peak RSS the hook reported itself (`None` for other programs).
     max_rss_kib: Option<u64>,
     phase_samples: BTreeMap<String, Vec<u64>>,
+    /// The hook asks the bench's server.
+    served: bool,
+    /// Calls made, timed or instrumented.
+    calls: usize,
 }
 
 impl Scenario {
@@ -63,6 +67,8 @@ impl Scenario {
             samples: Vec::new(),
             max_rss_kib: None,
             phase_samples: BTreeMap::new(),
+            served: false,
+            calls: 0,
         }
     }
 
@@ -71,6 +77,7 @@ impl Scenario {
     /// (`HOOKWARDEN_PHASES=1`) yields phases and peak RSS, not a latency
     /// sample: timing every span costs the hook ~0.1 ms.
     fn call(&mut self, instrumented: bool) -> Result<String, String> {
+        self.calls += 1;
         let started = Instant::now();
         let mut child = Command::new(&self.program)
             .args(&self.args)
@@ -331,6 +338,7 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         ]
     };
     let user_cache = dir.join("user-cache");
+    let server = BenchServer::start(&exe, &dir.join("run/serve.sock"), &user_cache)?;
     let mut scenarios = Vec::new();
     let allow = codex_payload("PreToolUse", "cargo test --workspace", 0);
     let deny = codex_payload("PreToolUse", "rm -rf ~/", 0);
@@ -345,38 +353,41 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
             ));
         }
     }
+    // Every hookwarden scenario twice: the hook running the rules itself,
+    // and the hook asking a `hookwarden serve` started for this run.
     let mut hw = |name: &str, req: &Path, stdin: Vec<u8>| {
-        let a = hook_args(req);
-        let mut s = Scenario::new(
-            name,
-            &exe,
-            &a.iter().map(String::as_str).collect::<Vec<_>>(),
-            stdin,
-        );
-        s.env.push((
-            "HOOKWARDEN_CACHE_DIR".into(),
-            user_cache.display().to_string(),
-        ));
-        s.phases = true;
-        scenarios.push(s);
+        for served in [false, true] {
+            let a = hook_args(req);
+            let mut s = Scenario::new(
+                scenario_name(name, served),
+                &exe,
+                &a.iter().map(String::as_str).collect::<Vec<_>>(),
+                stdin.clone(),
+            );
+            s.env.push((
+                "HOOKWARDEN_CACHE_DIR".into(),
+                user_cache.display().to_string(),
+            ));
+            let socket = if served {
+                server.socket.display().to_string()
+            } else {
+                "none".into()
+            };
+            s.env.push((crate::resident::SOCKET_ENV.into(), socket));
+            s.phases = true;
+            s.served = served;
+            scenarios.push(s);
+        }
     };
-    hw(
-        "hookwarden built-in pack (allow)",
-        &builtin_req,
-        allow.clone(),
-    );
-    hw(
-        "hookwarden built-in pack (deny)",
-        &builtin_req,
-        deny.clone(),
-    );
+    hw("built-in pack (allow)", &builtin_req, allow.clone());
+    hw("built-in pack (deny)", &builtin_req, deny.clone());
     for (name, req) in configs.iter().skip(1) {
-        hw(&format!("hookwarden {name} (allow)"), req, allow.clone());
+        hw(&format!("{name} (allow)"), req, allow.clone());
     }
     let one_rule = &configs[1].1;
     for size in [1usize << 10, 10 << 10, 100 << 10, 1 << 20] {
         hw(
-            &format!("hookwarden 1 rule, PostToolUse {} KiB output", size >> 10),
+            &format!("1 rule, PostToolUse {} KiB output", size >> 10),
             one_rule,
             codex_payload("PostToolUse", "cargo build", size),
         );
@@ -407,9 +418,112 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         }
     }
 
+    let served_calls: usize = scenarios.iter().filter(|s| s.served).map(|s| s.calls).sum();
+    let server = server.stop()?;
+    // A served scenario that quietly ran its rules in the hook would
+    // measure the wrong thing.
+    if server.judged < served_calls {
+        return Err(format!(
+            "the server judged {} calls of the {served_calls} sent to it",
+            server.judged
+        ));
+    }
     let metering = metering_overhead(pack, args.runs.max(50))?;
     println!("binary: {} ({})", exe.display(), linkage(&exe));
-    report(&scenarios, &cold_ms, &metering, args)
+    report(&scenarios, &cold_ms, &metering, &server, args)
+}
+
+/// A scenario's name: `hookwarden <what>`, and `, served` before the
+/// decision when the hook asks a server.
+fn scenario_name(what: &str, served: bool) -> String {
+    if !served {
+        return format!("hookwarden {what}");
+    }
+    match what.rsplit_once(" (") {
+        Some((head, tail)) => format!("hookwarden {head}, served ({tail}"),
+        None => format!("hookwarden {what}, served"),
+    }
+}
+
+/// The `hookwarden serve` a bench run measures served calls against.
+struct BenchServer {
+    child: Option<std::process::Child>,
+    socket: PathBuf,
+    log: PathBuf,
+}
+
+/// What the server did during the run.
+struct ServerReport {
+    /// Calls it answered.
+    judged: usize,
+    /// Its peak resident memory.
+    peak_rss_kib: Option<u64>,
+}
+
+impl BenchServer {
+    fn start(exe: &Path, socket: &Path, user_cache: &Path) -> Result<BenchServer, String> {
+        let log = socket.with_extension("log");
+        if let Some(dir) = socket.parent() {
+            use std::os::unix::fs::DirBuilderExt;
+            std::fs::DirBuilder::new()
+                .mode(0o700)
+                .create(dir)
+                .map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        let log_file = std::fs::File::create(&log).map_err(|e| e.to_string())?;
+        let child = Command::new(exe)
+            .args(["serve", "--socket"])
+            .arg(socket)
+            .env("HOOKWARDEN_CACHE_DIR", user_cache)
+            .env("HOOKWARDEN_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log_file)
+            .spawn()
+            .map_err(|e| format!("cannot start hookwarden serve: {e}"))?;
+        let server = BenchServer {
+            child: Some(child),
+            socket: socket.to_owned(),
+            log,
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::os::unix::net::UnixStream::connect(socket).is_err() {
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "hookwarden serve did not listen on {} within 30 s",
+                    socket.display()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Ok(server)
+    }
+
+    fn stop(mut self) -> Result<ServerReport, String> {
+        let mut child = self.child.take().ok_or("the server is gone")?;
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
+        let peak_rss_kib = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
+        let _ = child.kill();
+        let _ = child.wait();
+        let log = std::fs::read_to_string(&self.log).map_err(|e| e.to_string())?;
+        Ok(ServerReport {
+            judged: log.lines().filter(|l| l.contains(" judged ")).count(),
+            peak_rss_kib,
+        })
+    }
+}
+
+impl Drop for BenchServer {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }
 
 /// How the measured binary is linked, from its ELF headers: a dynamically
@@ -476,6 +590,7 @@ fn report(
     scenarios: &[Scenario],
     cold_ms: &BTreeMap<String, f64>,
     metering: &[f64; 2],
+    server: &ServerReport,
     args: &BenchArgs,
 ) -> Result<(), String> {
     let by_name = |n: &str| scenarios.iter().find(|s| s.name == n);
@@ -493,12 +608,12 @@ fn report(
         m(&format!("{pack_jq} ({decision})"))
     };
     println!(
-        "{:<48} {:>9} {:>9} {:>9} {:>10} {:>8}",
+        "{:<56} {:>9} {:>9} {:>9} {:>10} {:>8}",
         "scenario", "median ms", "p99 ms", "-true ms", "peak RSS", "jq / x"
     );
     for s in scenarios {
         println!(
-            "{:<48} {:>9.3} {:>9.3} {:>9.3} {:>10} {:>7.1}x",
+            "{:<56} {:>9.3} {:>9.3} {:>9.3} {:>10} {:>7.1}x",
             s.name,
             s.median_ms(),
             s.p99_ms(),
@@ -510,23 +625,37 @@ fn report(
     }
     println!("(jq / x: the bash + jq hook with the pack's checks, same decision, over this row)");
     println!();
-    for (_, label, _) in JQ_HOOKS {
-        let ratio =
-            |d: &str| m(&format!("{label} ({d})")) / m(&format!("hookwarden built-in pack ({d})"));
+    for served in [false, true] {
+        let pack = |d: &str| m(&scenario_name(&format!("built-in pack ({d})"), served));
+        for (_, label, _) in JQ_HOOKS {
+            let ratio = |d: &str| m(&format!("{label} ({d})")) / pack(d);
+            println!(
+                "built-in pack{} vs {label}: {:.1}x faster on allow, {:.1}x on deny",
+                if served { ", served," } else { "" },
+                ratio("allow"),
+                ratio("deny")
+            );
+        }
+    }
+    println!();
+    let mut per_rule = BTreeMap::new();
+    for served in [false, true] {
+        let rules = |n: &str| m(&scenario_name(&format!("{n} (allow)"), served));
+        let us_50 = (rules("50 rules") - rules("1 rule")) / 49.0 * 1000.0;
+        let us_10 = (rules("10 rules") - rules("1 rule")) / 9.0 * 1000.0;
         println!(
-            "built-in pack vs {label}: {:.1}x faster on allow, {:.1}x on deny",
-            ratio("allow"),
-            ratio("deny")
+            "each extra rule{}: {us_50:.0} µs (1→50 rules), {us_10:.0} µs (1→10 rules)",
+            if served { ", served" } else { "" }
+        );
+        per_rule.insert(if served { "served" } else { "in_hook" }, us_50);
+    }
+    if let Some(kib) = server.peak_rss_kib {
+        println!(
+            "hookwarden serve: peak RSS {:.1} MiB after every served scenario (up to 50 rules loaded), {} calls judged",
+            kib as f64 / 1024.0,
+            server.judged
         );
     }
-    let per_rule_us =
-        (m("hookwarden 50 rules (allow)") - m("hookwarden 1 rule (allow)")) / 49.0 * 1000.0;
-    let per_rule_10_us =
-        (m("hookwarden 10 rules (allow)") - m("hookwarden 1 rule (allow)")) / 9.0 * 1000.0;
-    println!();
-    println!(
-        "each extra rule: {per_rule_us:.0} µs (1→50 rules), {per_rule_10_us:.0} µs (1→10 rules)"
-    );
     for (name, ms) in cold_ms {
         println!("cold compile ({name}): {ms:.0} ms");
     }
@@ -540,7 +669,8 @@ fn report(
     println!(
         "phases, median µs per call, from instrumented calls every {PHASES_EVERY} rounds (nested \
          spans count in their parents too; rules run on several threads, so their spans add up \
-         to more than the wall-clock total):"
+         to more than the wall-clock total; a served call's rules run in the server, within its \
+         `server` span):"
     );
     let phase_names = [
         "parse",
@@ -550,16 +680,17 @@ fn report(
         "load_artifact",
         "instantiate",
         "evaluate",
+        "server",
         "render",
         "total",
     ];
-    print!("{:<48}", "scenario");
+    print!("{:<56}", "scenario");
     for p in phase_names {
         print!(" {p:>13}");
     }
     println!();
     for s in scenarios.iter().filter(|s| s.phases) {
-        print!("{:<48}", s.name);
+        print!("{:<56}", s.name);
         for p in phase_names {
             print!(
                 " {:>13}",
@@ -584,7 +715,8 @@ fn report(
         let doc = serde_json::json!({
             "runs": args.runs,
             "scenarios": json,
-            "per_extra_rule_us": per_rule_us,
+            "per_extra_rule_us": per_rule,
+            "server": {"judged": server.judged, "peak_rss_kib": server.peak_rss_kib},
             "cold_compile_ms": cold_ms,
             "evaluate_us": {"metered": metering[0], "unmetered": metering[1]},
         });

@@ -6,8 +6,9 @@
 //! stuck in a host call, a hung stdin or a slow compile still ends in the
 //! fail-mode verdict on time, keeping the verdicts of rules that finished.
 
-use crate::judge::{Judge, fail_decision, fail_reason};
+use crate::judge::{Judge, fail_decision, fail_reason, prepare};
 use crate::plan::plan;
+use crate::resident::{self, client::AskError, protocol};
 use hookwarden_agents::{Adapter, AgentKind, Answer, RenderOptions};
 use hookwarden_config::{ConfigSource, HookwardenConfig};
 use hookwarden_event::{Aggregate, Decision, RuleOutcome, Verdict};
@@ -16,7 +17,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tracing::{error, info, warn};
+use tracing::{debug, error, info, warn};
 
 /// Payloads larger than this are refused (tool output is the big part; agents
 /// truncate it long before this).
@@ -49,18 +50,25 @@ struct Progress {
 
 pub fn run(args: HookArgs, started: Instant) -> i32 {
     let adapter = hookwarden_agents::adapter(args.agent);
-    let (config, config_error) = match tracing::debug_span!("config")
+    let (config, config_error, requirements) = match tracing::debug_span!("config")
         .in_scope(|| hookwarden_config::load(args.requirements.as_deref()))
     {
         Ok(loaded) => {
-            if let ConfigSource::BuiltinDefault { .. } = loaded.source {
-                info!("using {}", loaded.source.describe());
-            }
-            (loaded.config, None)
+            let requirements = match (loaded.source, loaded.text) {
+                (ConfigSource::File(path), Some(text)) => {
+                    // A server resolves relative module paths from it too.
+                    Some((std::path::absolute(&path).unwrap_or(path), text))
+                }
+                (source, _) => {
+                    info!("using {}", source.describe());
+                    None
+                }
+            };
+            (loaded.config, None, requirements)
         }
         Err(e) => {
             error!("configuration error: {e}");
-            (HookwardenConfig::default(), Some(e.to_string()))
+            (HookwardenConfig::default(), Some(e.to_string()), None)
         }
     };
     let options = RenderOptions {
@@ -85,11 +93,16 @@ pub fn run(args: HookArgs, started: Instant) -> i32 {
         std::thread::Builder::new()
             .name("hookwarden-pipeline".into())
             .spawn(move || {
+                let setup = Setup {
+                    config,
+                    config_error,
+                    requirements,
+                    deadline,
+                };
                 let answer = pipeline(
                     adapter.as_ref(),
                     event_hint.as_deref(),
-                    config,
-                    config_error,
+                    setup,
                     &options,
                     &progress,
                 );
@@ -141,16 +154,32 @@ pub fn run(args: HookArgs, started: Instant) -> i32 {
     code
 }
 
+/// What the pipeline runs under.
+struct Setup {
+    config: HookwardenConfig,
+    /// Why the configuration could not be loaded (then `config` is the default).
+    config_error: Option<String>,
+    /// The requirements file's absolute path and text, for a server.
+    requirements: Option<(PathBuf, String)>,
+    /// When the call must be answered.
+    deadline: Instant,
+}
+
 /// Read, parse, judge and render. Never panics on input; every failure
 /// becomes a deliberate verdict.
 fn pipeline(
     adapter: &dyn Adapter,
     event_hint: Option<&str>,
-    config: HookwardenConfig,
-    config_error: Option<String>,
+    setup: Setup,
     options: &RenderOptions,
     progress: &Mutex<Progress>,
 ) -> Answer {
+    let Setup {
+        config,
+        config_error,
+        requirements,
+        deadline,
+    } = setup;
     let fail_mode = config.fail_mode;
     let payload = match tracing::debug_span!("stdin").in_scope(read_stdin) {
         Ok(p) => p,
@@ -203,33 +232,82 @@ fn pipeline(
         return adapter.render(&parsed.hook_name, &verdict, options);
     }
 
-    let stores = tracing::debug_span!("stores").in_scope(|| crate::artifacts::Stores::new(&config));
-    let threads = config
-        .rule_threads
-        .and_then(std::num::NonZeroUsize::new)
-        .unwrap_or_else(crate::parallel::default_threads);
-    let judge = match tracing::debug_span!("engine")
-        .in_scope(|| Judge::new(plan(&config), stores, threads))
-    {
-        Ok(j) => j,
-        Err(e) => {
-            error!("cannot start the wasm engine: {e:#}");
-            return fail_answer(
-                adapter,
-                progress,
-                fail_mode,
-                options,
-                &format!("cannot start the wasm engine: {e:#}"),
-            );
+    let rules = plan(&config);
+    let request = protocol::Request {
+        build: protocol::build_id().into(),
+        requirements: requirements
+            .as_ref()
+            .map(|(path, text)| protocol::Requirements {
+                path: path.as_path().into(),
+                text: text.as_str().into(),
+            }),
+        prepared: tracing::info_span!("facts").in_scope(|| prepare(&rules, &event)),
+    };
+    let aggregate = match ask_server(&config, &request, deadline) {
+        Some(outcomes) => {
+            lock(progress).outcomes.extend(outcomes.iter().cloned());
+            Aggregate { outcomes }
+        }
+        None => {
+            let stores =
+                tracing::debug_span!("stores").in_scope(|| crate::artifacts::Stores::new(&config));
+            let threads = config
+                .rule_threads
+                .and_then(std::num::NonZeroUsize::new)
+                .unwrap_or_else(crate::parallel::default_threads);
+            let judge = match tracing::debug_span!("engine")
+                .in_scope(|| Judge::new(rules, stores, threads))
+            {
+                Ok(j) => j,
+                Err(e) => {
+                    error!("cannot start the wasm engine: {e:#}");
+                    return fail_answer(
+                        adapter,
+                        progress,
+                        fail_mode,
+                        options,
+                        &format!("cannot start the wasm engine: {e:#}"),
+                    );
+                }
+            };
+            let aggregate = judge.run(&request.prepared, |o| {
+                lock(progress).outcomes.push(o.clone())
+            });
+            // The process exits right after answering: tearing down the engine
+            // and the loaded rules would only delay the answer (see
+            // `Runtime::one_shot`).
+            std::mem::forget(judge);
+            aggregate
         }
     };
-    let aggregate = judge.judge(&event, |o| lock(progress).outcomes.push(o.clone()));
     let verdict = aggregate.verdict();
     audit(&parsed.hook_name, &aggregate, &verdict);
-    // The process exits right after answering: tearing down the engine and
-    // the loaded rules would only delay the answer (see `Runtime::one_shot`).
-    std::mem::forget(judge);
     tracing::debug_span!("render").in_scope(|| adapter.render(&parsed.hook_name, &verdict, options))
+}
+
+/// The outcomes from this user's `hookwarden serve`, if one is running and
+/// answers in time; `None`: run the rules here.
+fn ask_server(
+    config: &HookwardenConfig,
+    request: &protocol::Request,
+    deadline: Instant,
+) -> Option<Vec<RuleOutcome>> {
+    if !config.server {
+        return None;
+    }
+    let socket = resident::socket_path()?;
+    let _span = tracing::debug_span!("server").entered();
+    match resident::client::ask(&socket, request, deadline) {
+        Ok(outcomes) => {
+            debug!(socket = %socket.display(), "judged by the server");
+            Some(outcomes)
+        }
+        Err(AskError::NoServer) => None,
+        Err(e) => {
+            warn!("{e}; running the rules in this process");
+            None
+        }
+    }
 }
 
 /// The answer when the pipeline could not finish: the verdicts of the rules

@@ -6,6 +6,7 @@ mod hash;
 mod hook;
 mod install;
 mod pin;
+mod serve;
 mod test;
 
 use clap::{Parser, Subcommand};
@@ -35,6 +36,8 @@ enum Command {
     Pin(pin::PinArgs),
     /// Run a rule component against fixture files of test cases.
     Test(test::TestArgs),
+    /// Keep rules loaded for this user's hook calls, which then only ask.
+    Serve(serve::ServeArgs),
     /// Register hookwarden as an agent's hook, merging into its settings.
     Install(install::InstallArgs),
     /// Check an agent's hookwarden registration, and that it would run.
@@ -131,6 +134,10 @@ pub fn main(started: Instant) -> i32 {
         Command::Test(args) => {
             init_logging(tracing_subscriber::filter::LevelFilter::WARN);
             test::run(args)
+        }
+        Command::Serve(args) => {
+            init_logging(tracing_subscriber::filter::LevelFilter::INFO);
+            serve::run(args)
         }
         Command::Install(args) => {
             init_logging(tracing_subscriber::filter::LevelFilter::WARN);

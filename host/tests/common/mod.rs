@@ -75,7 +75,9 @@ pub fn run_env(args: &[&str], stdin: &[u8], limit: Duration, env: &[(&str, &str)
     let mut cmd = Command::new(bin());
     cmd.args(args)
         .env_remove("HOOKWARDEN_LOG")
-        .env("HOOKWARDEN_CACHE_DIR", cache_dir());
+        .env("HOOKWARDEN_CACHE_DIR", cache_dir())
+        // Hermetic: never a `hookwarden serve` the machine happens to run.
+        .env("HOOKWARDEN_SOCKET", "none");
     for (k, v) in env {
         cmd.env(k, v);
     }

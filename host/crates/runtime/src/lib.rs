@@ -33,7 +33,7 @@ mod link;
 pub mod sandbox;
 pub mod store;
 
-pub use engine::{LoadedRule, ModuleSource, RuleMetadata, Runtime};
+pub use engine::{LoadedRule, ModuleSource, RESIDENT_INSTANCES, RuleMetadata, Runtime};
 pub use error::RuleError;
 pub use hookwarden_pin::{DigestParseError, Sha256Digest};
 pub use limits::Limits;

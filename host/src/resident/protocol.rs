@@ -1,0 +1,100 @@
+//! What a hook and a server say to each other: one request, one response,
+//! each a little-endian `u32` length and that many bytes of JSON.
+
+use crate::judge::Prepared;
+use hookwarden_event::RuleOutcome;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::io::{Read, Write};
+use std::path::Path;
+
+/// Requests are at most this big: the largest payload a hook accepts plus
+/// room for the configuration and facts.
+pub const MAX_REQUEST_BYTES: usize = (64 << 20) + (16 << 20);
+/// Responses: one verdict per rule, each with bounded text.
+pub const MAX_RESPONSE_BYTES: usize = 16 << 20;
+
+/// Judge one prepared event under a configuration.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Request<'a> {
+    /// [`build_id`] of the hook: a server of another build (another
+    /// wire format or built-in pack) must not answer for it.
+    pub build: Cow<'a, str>,
+    /// The requirements file the hook loaded, and its text; `None` for the
+    /// built-in defaults.
+    pub requirements: Option<Requirements<'a>>,
+    pub prepared: Prepared<'a>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Requirements<'a> {
+    pub path: Cow<'a, Path>,
+    pub text: Cow<'a, str>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Response {
+    /// Every selected rule's outcome, in configuration order.
+    Outcomes(Vec<RuleOutcome>),
+    /// The server will not judge this request (another build, a
+    /// configuration it cannot read); the hook runs the rules itself.
+    Refused(String),
+}
+
+/// Identifies what a hook or server would do with a request: the wire
+/// format, this crate's version and the digest of every built-in rule.
+pub fn build_id() -> String {
+    let mut id = format!("1/{}", env!("CARGO_PKG_VERSION"));
+    for m in crate::builtin::modules() {
+        id.push('/');
+        id.push_str(m.sha256);
+    }
+    id
+}
+
+pub fn write_frame(out: &mut impl Write, value: &impl Serialize) -> std::io::Result<()> {
+    let body = serde_json::to_vec(value).map_err(std::io::Error::other)?;
+    let len = u32::try_from(body.len()).map_err(std::io::Error::other)?;
+    let mut frame = Vec::with_capacity(4 + body.len());
+    frame.extend_from_slice(&len.to_le_bytes());
+    frame.extend_from_slice(&body);
+    out.write_all(&frame)?;
+    out.flush()
+}
+
+/// Read one frame of at most `max` bytes.
+pub fn read_frame(input: &mut impl Read, max: usize) -> std::io::Result<Vec<u8>> {
+    let mut len = [0u8; 4];
+    input.read_exact(&mut len)?;
+    let len = u32::from_le_bytes(len) as usize;
+    if len > max {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("a frame of {len} bytes is over the limit of {max}"),
+        ));
+    }
+    let mut body = vec![0u8; len];
+    input.read_exact(&mut body)?;
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_round_trip_and_oversized_ones_are_refused() {
+        let mut wire = Vec::new();
+        write_frame(&mut wire, &Response::Refused("no".into())).unwrap();
+        let body = read_frame(&mut wire.as_slice(), 1024).unwrap();
+        let back: Response = serde_json::from_slice(&body).unwrap();
+        assert!(matches!(back, Response::Refused(m) if m == "no"));
+
+        let err = read_frame(&mut wire.as_slice(), 3).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+        // A frame cut short is an error, not a shorter message.
+        let err = read_frame(&mut &wire[..wire.len() - 1], 1024).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof);
+    }
+}

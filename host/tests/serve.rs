@@ -1,0 +1,258 @@
+//! `hookwarden serve` with real hook calls: a served call answers exactly
+//! as a call that runs the rules itself, limits and pins hold in the
+//! server, and a hook without a usable server still answers on its own.
+
+mod common;
+
+use common::*;
+use std::io::Read;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running `hookwarden serve` on a socket in its own directory; killed
+/// (and its log collected) on drop.
+struct Server {
+    child: Option<Child>,
+    socket: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    fn start() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("run/serve.sock");
+        let child = Command::new(bin())
+            .args(["serve", "--socket", socket.to_str().unwrap()])
+            .env("HOOKWARDEN_CACHE_DIR", cache_dir())
+            .env("HOOKWARDEN_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn hookwarden serve");
+        let server = Server {
+            child: Some(child),
+            socket,
+            _dir: dir,
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::os::unix::net::UnixStream::connect(&server.socket).is_err() {
+            assert!(Instant::now() < deadline, "the server did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        server
+    }
+
+    fn env(&self) -> [(&str, &str); 2] {
+        [
+            ("HOOKWARDEN_SOCKET", self.socket.to_str().unwrap()),
+            ("HOOKWARDEN_LOG", "debug"),
+        ]
+    }
+
+    /// Stop the server and return its log.
+    fn stop(mut self) -> String {
+        let mut child = self.child.take().unwrap();
+        child.kill().unwrap();
+        let mut log = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut log)
+            .unwrap();
+        child.wait().unwrap();
+        log
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn hook_env(requirements: &Path, payload: &str, env: &[(&str, &str)]) -> Run {
+    run_env(
+        &[
+            "hook",
+            "--agent",
+            "codex",
+            "--requirements",
+            requirements.to_str().unwrap(),
+        ],
+        payload.as_bytes(),
+        Duration::from_secs(60),
+        env,
+    )
+}
+
+fn served(run: &Run) -> bool {
+    run.stderr.contains("judged by the server")
+}
+
+#[test]
+fn served_calls_answer_exactly_like_local_ones() {
+    let server = Server::start();
+    let (_d, pack) = requirements("[hookwarden]\n");
+    let (_e, mixed) = requirements(&format!(
+        "[hookwarden]\nbuiltin_rules = true\n{}{}",
+        scripted_rule("asks", "decision = \"ask\", reason = \"a second look\"", ""),
+        scripted_rule("facts", "behaviour = \"report-facts\"", "")
+    ));
+    let payloads = [
+        codex_pre_tool_use("rm -rf ~/"),
+        codex_pre_tool_use("cargo test --workspace"),
+        codex_pre_tool_use("git push --force origin main"),
+        codex_pre_tool_use("echo hi > /tmp/codex/work/out.txt"),
+        codex_pre_tool_use("curl http://169.254.169.254/latest/meta-data"),
+    ];
+    let mut served_calls = 0;
+    for req in [&pack, &mixed] {
+        for payload in &payloads {
+            let local = hook(req, payload);
+            let remote = hook_env(req, payload, &server.env());
+            assert!(served(&remote), "not served: {}", remote.stderr);
+            served_calls += 1;
+            assert_eq!(remote.stdout, local.stdout, "payload {payload}");
+            assert_eq!(remote.code, local.code);
+        }
+    }
+    let log = server.stop();
+    // Each served call was judged there, by the rules it kept loaded.
+    assert_eq!(log.matches("judged").count(), served_calls, "{log}");
+    let compiles = log.matches("no precompiled artifact; compiling").count();
+    assert!(
+        compiles <= 1,
+        "the scripted rule compiled {compiles} times: {log}"
+    );
+}
+
+#[test]
+fn hostile_rules_get_their_fail_verdict_and_the_server_carries_on() {
+    let server = Server::start();
+    for (behaviour, extra, expect) in [
+        ("spin", "fuel = 50000000", "ran out of fuel"),
+        ("spin", "fuel = 100000000000\ntimeout_ms = 200", "deadline"),
+        ("memory-bomb", "memory_mib = 32", "memory cap"),
+        ("trap", "", "trap"),
+    ] {
+        let (_d, req) = requirements(&format!(
+            "[hookwarden]\n{}",
+            scripted_rule("hostile", &format!("behaviour = \"{behaviour}\""), extra)
+        ));
+        let out = hook_env(&req, &codex_pre_tool_use("ls"), &server.env());
+        assert!(served(&out), "{}", out.stderr);
+        let reason = assert_codex_pre_tool_use_deny(&out);
+        assert!(
+            reason.contains("could not check") && reason.contains(expect),
+            "{behaviour}: {reason}"
+        );
+    }
+    // Still serving, and the rules that behave still decide.
+    let (_d, pack) = requirements("[hookwarden]\n");
+    let out = hook_env(&pack, &codex_pre_tool_use("rm -rf /"), &server.env());
+    assert!(served(&out), "{}", out.stderr);
+    assert!(assert_codex_pre_tool_use_deny(&out).contains("[destructive-commands]"));
+}
+
+#[test]
+fn the_server_checks_pins_on_every_call_and_follows_config_changes() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let module = dir.path().join("rule.wasm");
+    std::fs::copy(component("scripted-rule"), &module).unwrap();
+    let pin = sha256_of(&module);
+    let req = dir.path().join("requirements.toml");
+    let entry = |decision: &str| {
+        format!(
+            "[hookwarden]\n[[hookwarden.rules]]\nid = \"r\"\nmodule = \"rule.wasm\"\nsha256 = \"{pin}\"\nconfig = {{ decision = \"{decision}\", reason = \"scripted\" }}\n"
+        )
+    };
+    std::fs::write(&req, entry("deny")).unwrap();
+    let out = hook_env(&req, &codex_pre_tool_use("ls"), &server.env());
+    assert!(served(&out), "{}", out.stderr);
+    assert!(assert_codex_pre_tool_use_deny(&out).contains("[r] scripted"));
+
+    // The requirements change: the server judges with the new text.
+    std::fs::write(&req, entry("allow")).unwrap();
+    let out = hook_env(&req, &codex_pre_tool_use("ls"), &server.env());
+    assert!(served(&out), "{}", out.stderr);
+    assert_no_decision(&out);
+
+    // The module is tampered with while the server has it loaded: the pin
+    // check on this call refuses it, as a hook process would.
+    let mut bytes = std::fs::read(&module).unwrap();
+    bytes.extend_from_slice(b"\0\0"); // still not the pinned digest
+    std::fs::write(&module, &bytes).unwrap();
+    let out = hook_env(&req, &codex_pre_tool_use("ls"), &server.env());
+    assert!(served(&out), "{}", out.stderr);
+    let reason = assert_codex_pre_tool_use_deny(&out);
+    assert!(
+        reason.contains("could not check") && reason.contains(&pin),
+        "{reason}"
+    );
+}
+
+#[test]
+fn without_a_usable_server_the_hook_runs_the_rules_itself() {
+    let (_d, pack) = requirements("[hookwarden]\n");
+    let dir = tempfile::tempdir().unwrap();
+    // A socket nobody listens on (a server that died).
+    let stale = dir.path().join("stale.sock");
+    drop(std::os::unix::net::UnixListener::bind(&stale).unwrap());
+    // Not a socket at all.
+    let file = dir.path().join("file");
+    std::fs::write(&file, "").unwrap();
+    let missing = dir.path().join("missing.sock");
+    for socket in [&stale, &file, &missing] {
+        let env = [
+            ("HOOKWARDEN_SOCKET", socket.to_str().unwrap()),
+            ("HOOKWARDEN_LOG", "debug"),
+        ];
+        let out = hook_env(&pack, &codex_pre_tool_use("rm -rf /"), &env);
+        assert!(!served(&out), "{}", out.stderr);
+        let reason = assert_codex_pre_tool_use_deny(&out);
+        assert!(
+            reason.contains("[destructive-commands]") && !reason.contains("could not check"),
+            "{}: {reason}",
+            socket.display()
+        );
+    }
+    // An admin can turn servers off.
+    let server = Server::start();
+    let (_e, off) = requirements("[hookwarden]\nserver = false\n");
+    let out = hook_env(&off, &codex_pre_tool_use("rm -rf /"), &server.env());
+    assert!(!served(&out), "{}", out.stderr);
+    assert_codex_pre_tool_use_deny(&out);
+}
+
+#[test]
+fn the_server_refuses_an_open_directory_and_a_second_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let open = dir.path().join("open");
+    std::fs::create_dir(&open).unwrap();
+    std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = run(
+        &["serve", "--socket", open.join("s.sock").to_str().unwrap()],
+        b"",
+        Duration::from_secs(30),
+    );
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("must be 0700"), "{}", out.stderr);
+    assert!(!open.join("s.sock").exists());
+
+    let server = Server::start();
+    let out = run(
+        &["serve", "--socket", server.socket.to_str().unwrap()],
+        b"",
+        Duration::from_secs(30),
+    );
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("already listening"), "{}", out.stderr);
+}
