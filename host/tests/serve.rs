@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -75,21 +75,6 @@ impl Drop for Server {
             let _ = child.wait();
         }
     }
-}
-
-fn hook_env(requirements: &Path, payload: &str, env: &[(&str, &str)]) -> Run {
-    run_env(
-        &[
-            "hook",
-            "--agent",
-            "codex",
-            "--requirements",
-            requirements.to_str().unwrap(),
-        ],
-        payload.as_bytes(),
-        Duration::from_secs(60),
-        env,
-    )
 }
 
 fn served(run: &Run) -> bool {

@@ -112,7 +112,12 @@ pub fn run_env(args: &[&str], stdin: &[u8], limit: Duration, env: &[(&str, &str)
 
 /// `hookwarden hook --agent codex --requirements REQ` with `payload`.
 pub fn hook(requirements: &Path, payload: &str) -> Run {
-    run(
+    hook_env(requirements, payload, &[])
+}
+
+/// `hook` with extra environment variables.
+pub fn hook_env(requirements: &Path, payload: &str, env: &[(&str, &str)]) -> Run {
+    run_env(
         &[
             "hook",
             "--agent",
@@ -122,6 +127,7 @@ pub fn hook(requirements: &Path, payload: &str) -> Run {
         ],
         payload.as_bytes(),
         Duration::from_secs(60),
+        env,
     )
 }
 
