@@ -89,7 +89,7 @@ pub fn default_grant(name: &str) -> &'static [&'static str] {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "engine"))]
 mod tests {
     use super::*;
     use hookwarden_runtime::{Limits, ModuleSource, Runtime};

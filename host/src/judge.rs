@@ -4,14 +4,13 @@
 use crate::artifacts::{self, Stores};
 use crate::parallel;
 use crate::plan::{PlannedRule, selects};
-use hookwarden_event::{Aggregate, Decision, Event, Fact, HookEvent, RuleOutcome, Verdict};
+use crate::prepare::{Prepared, fail_decision, fail_reason, prepare};
+use hookwarden_event::{Aggregate, Event, Fact, HookEvent, RuleOutcome, Verdict};
 use hookwarden_pin::Sha256Digest;
 use hookwarden_runtime::{LoadedRule, RuleError, Runtime};
-use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::num::NonZeroUsize;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tracing::{debug_span, info, info_span, warn};
@@ -178,42 +177,6 @@ impl Judge {
     }
 }
 
-/// An event ready for the rules: everything about it that comes from the
-/// machine (path facts, the files granted to each rule) already read, by
-/// the process the agent started. What is left is pure computation, which
-/// may run in another process (`hookwarden serve`).
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Prepared<'e> {
-    pub event: Cow<'e, Event>,
-    /// The granted files of each rule that has grants, by rule id.
-    pub granted: BTreeMap<String, Vec<Fact>>,
-}
-
-/// Resolve `event`'s facts and read the files granted to the rules that
-/// may run on it.
-pub fn prepare<'e>(rules: &[PlannedRule], event: &'e Event) -> Prepared<'e> {
-    let event = hookwarden_facts::resolve(event);
-    let action = event.action.kind();
-    let mut granted = BTreeMap::new();
-    if event.cwd.starts_with('/') {
-        for rule in rules
-            .iter()
-            .filter(|r| !r.grant.is_empty() && r.selects(event.hook, action) != Some(false))
-        {
-            let _span = info_span!("grant", rule = %rule.id).entered();
-            // Grants were validated when the configuration loaded.
-            let files = hookwarden_facts::granted_files(
-                &rule.grant,
-                Path::new(&event.cwd),
-                rule.grant_bytes,
-            )
-            .unwrap_or_default();
-            granted.insert(rule.id.clone(), files);
-        }
-    }
-    Prepared { event, granted }
-}
-
 /// The event with the files granted to one rule.
 fn with_granted_files<'e>(event: &'e Event, granted: Option<&[Fact]>) -> Cow<'e, Event> {
     match granted {
@@ -291,29 +254,5 @@ pub fn failure_outcome(rule: &PlannedRule, hook: HookEvent, error: &RuleError) -
         rule_id: rule.id.clone(),
         verdict: Verdict::new(decision, fail_reason(&error.to_string(), decision)),
         failure: Some(format!("{}: {error}", error.kind())),
-    }
-}
-
-/// The fail mode for this kind of event. On `stop` a "deny" would make the
-/// agent keep working (it means "don't stop yet"), so failures there never
-/// block: they are logged and the agent may stop.
-pub fn fail_decision(fail_mode: Decision, hook: HookEvent) -> Decision {
-    match hook {
-        HookEvent::Stop => Decision::Allow,
-        _ => fail_mode,
-    }
-}
-
-pub fn fail_reason(what: &str, decision: Decision) -> String {
-    match decision {
-        Decision::Deny => {
-            format!("hookwarden could not check this action and fails closed: {what}")
-        }
-        Decision::Ask => {
-            format!("hookwarden could not check this action, approval required: {what}")
-        }
-        Decision::Allow => {
-            format!("hookwarden could not check this action (fail mode allow): {what}")
-        }
     }
 }

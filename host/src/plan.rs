@@ -1,10 +1,10 @@
 //! Which rules run, with which module, pin, selectors, limits and fail mode.
 
 use crate::builtin;
+use hookwarden_config::Limits;
 use hookwarden_config::{HookwardenConfig, ModuleRef};
 use hookwarden_event::{ActionKind, Decision, HookEvent};
 use hookwarden_pin::Sha256Digest;
-use hookwarden_runtime::Limits;
 use std::time::Duration;
 
 /// One rule as it will run: everything resolved from the configuration.

@@ -101,11 +101,16 @@ fn served_calls_answer_exactly_like_local_ones() {
     for req in [&pack, &mixed] {
         for payload in &payloads {
             let local = hook(req, payload);
-            let remote = hook_env(req, payload, &server.env());
-            assert!(served(&remote), "not served: {}", remote.stderr);
-            served_calls += 1;
-            assert_eq!(remote.stdout, local.stdout, "payload {payload}");
-            assert_eq!(remote.code, local.code);
+            // `hookwarden hook` and the engineless `hookwarden-hook`.
+            for remote in [
+                hook_env(req, payload, &server.env()),
+                engineless_hook_env(req, payload, &server.env()),
+            ] {
+                assert!(served(&remote), "not served: {}", remote.stderr);
+                served_calls += 1;
+                assert_eq!(remote.stdout, local.stdout, "payload {payload}");
+                assert_eq!(remote.code, local.code);
+            }
         }
     }
     let log = server.stop();
@@ -240,4 +245,126 @@ fn the_server_refuses_an_open_directory_and_a_second_server() {
     );
     assert_ne!(out.code, 0);
     assert!(out.stderr.contains("already listening"), "{}", out.stderr);
+}
+
+fn handed_off(run: &Run) -> bool {
+    run.stderr.contains("handing it over")
+}
+
+#[test]
+fn the_engineless_hook_hands_every_unserved_call_to_hookwarden_hook() {
+    let (_d, pack) = requirements("[hookwarden]\n");
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.sock");
+    let stale = dir.path().join("stale.sock");
+    drop(std::os::unix::net::UnixListener::bind(&stale).unwrap());
+    // A server that takes the call and hangs up without answering: the
+    // payload is read by then, and must reach `hookwarden hook` intact.
+    let mute = dir.path().join("mute.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&mute).unwrap();
+    let payloads = [
+        codex_pre_tool_use("rm -rf ~/"),
+        codex_pre_tool_use("cargo test --workspace"),
+    ];
+    let mute_calls = payloads.len();
+    let mute_server = std::thread::spawn(move || {
+        for _ in 0..mute_calls {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut len = [0u8; 4];
+            stream.read_exact(&mut len).unwrap();
+            let mut body = vec![0u8; u32::from_le_bytes(len) as usize];
+            stream.read_exact(&mut body).unwrap();
+        }
+    });
+    for payload in &payloads {
+        let local = hook(&pack, payload);
+        for socket in [&missing, &stale, &mute] {
+            let env = [
+                ("HOOKWARDEN_SOCKET", socket.to_str().unwrap()),
+                ("HOOKWARDEN_LOG", "debug"),
+            ];
+            let out = engineless_hook_env(&pack, payload, &env);
+            assert!(handed_off(&out), "{}: {}", socket.display(), out.stderr);
+            assert_eq!(out.stdout, local.stdout, "{}: {payload}", socket.display());
+            assert_eq!(out.code, local.code);
+        }
+    }
+    mute_server.join().unwrap();
+
+    // Registered with the word `hook` (`install --binary …/hookwarden-hook`):
+    // the same call.
+    let payload = codex_pre_tool_use("rm -rf ~/");
+    let out = run_program(
+        engineless_bin(),
+        &[
+            "hook",
+            "--agent",
+            "codex",
+            "--requirements",
+            pack.to_str().unwrap(),
+        ],
+        payload.as_bytes(),
+        Duration::from_secs(60),
+        &[
+            ("HOOKWARDEN_SOCKET", missing.to_str().unwrap()),
+            ("HOOKWARDEN_LOG", "debug"),
+        ],
+    );
+    assert!(handed_off(&out), "{}", out.stderr);
+    assert_eq!(out.stdout, hook(&pack, &payload).stdout);
+
+    // Servers turned off: handed over without asking.
+    let server = Server::start();
+    let (_e, off) = requirements("[hookwarden]\nserver = false\n");
+    let out = engineless_hook_env(&off, &codex_pre_tool_use("rm -rf /"), &server.env());
+    assert!(handed_off(&out) && !served(&out), "{}", out.stderr);
+    assert_codex_pre_tool_use_deny(&out);
+    assert_eq!(server.stop().matches("judged").count(), 0);
+}
+
+#[test]
+fn the_engineless_hook_without_hookwarden_beside_it_answers_with_the_fail_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let alone = dir.path().join("hookwarden-hook");
+    std::fs::copy(engineless_bin(), &alone).unwrap();
+    let (_d, pack) = requirements("[hookwarden]\n");
+    let env = [(
+        "HOOKWARDEN_SOCKET",
+        dir.path().join("missing.sock").to_str().unwrap().to_owned(),
+    )];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let out = run_program(
+        alone.to_str().unwrap(),
+        &["--agent", "codex", "--requirements", pack.to_str().unwrap()],
+        codex_pre_tool_use("ls").as_bytes(),
+        Duration::from_secs(60),
+        &env,
+    );
+    // Even a harmless command: nothing checked it, and the fail mode is deny.
+    let reason = assert_codex_pre_tool_use_deny(&out);
+    assert!(
+        reason.contains("cannot hand the call to") && reason.contains("hookwarden"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn a_handed_off_call_keeps_the_deadline_it_started_with() {
+    let (_d, pack) = requirements("[hookwarden]\n[hookwarden.limits]\ncall_timeout_ms = 2000\n");
+    // As if a `hookwarden-hook` had spent the whole budget before handing
+    // the call over.
+    let out = hook_env(
+        &pack,
+        &codex_pre_tool_use("ls"),
+        &[("HOOKWARDEN_HANDED_OFF_AFTER_US", "2000000")],
+    );
+    let reason = assert_codex_pre_tool_use_deny(&out);
+    assert!(reason.contains("deadline of 2000 ms"), "{reason}");
+    // Nonsense is not a start time.
+    let out = hook_env(
+        &pack,
+        &codex_pre_tool_use("ls"),
+        &[("HOOKWARDEN_HANDED_OFF_AFTER_US", "soon")],
+    );
+    assert_no_decision(&out);
 }

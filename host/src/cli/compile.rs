@@ -109,5 +109,5 @@ pub fn compile(requirements: Option<&Path>, store: Option<PathBuf>, force: bool)
 }
 
 fn is_root() -> bool {
-    hookwarden_runtime::store::current_uid() == 0
+    hookwarden_pin::current_uid() == 0
 }

@@ -6,13 +6,16 @@
 //! stuck in a host call, a hung stdin or a slow compile still ends in the
 //! fail-mode verdict on time, keeping the verdicts of rules that finished.
 
-use crate::judge::{Judge, fail_decision, fail_reason, prepare};
-use crate::plan::plan;
+#[cfg(feature = "engine")]
+use crate::judge::Judge;
+use crate::plan::{PlannedRule, plan};
+use crate::prepare::{Prepared, fail_decision, fail_reason, prepare};
 use crate::resident::{self, client::AskError, protocol};
 use hookwarden_agents::{Adapter, AgentKind, Answer, RenderOptions};
 use hookwarden_config::{ConfigSource, HookwardenConfig};
 use hookwarden_event::{Aggregate, Decision, RuleOutcome, Verdict};
-use std::io::{Read, Write};
+use std::io::{Read, Seek, Write};
+use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
@@ -48,7 +51,130 @@ struct Progress {
     outcomes: Vec<RuleOutcome>,
 }
 
+/// The program a `hookwarden-hook` hands its calls to when no server judges
+/// them, looked up beside itself.
+pub const ENGINE_PROGRAM: &str = "hookwarden";
+
+/// Set by a `hookwarden-hook` that hands a call over: how many µs of the
+/// call had passed, so that the deadline stays the one the call started with.
+pub const HANDED_OFF_AFTER_ENV: &str = "HOOKWARDEN_HANDED_OFF_AFTER_US";
+
+/// When the call began: `started`, or earlier by the time a
+/// `hookwarden-hook` spent before handing it to this process.
+#[cfg(feature = "engine")]
+pub fn call_started(started: Instant) -> Instant {
+    std::env::var(HANDED_OFF_AFTER_ENV)
+        .ok()
+        .and_then(|us| us.parse::<u64>().ok())
+        // A call is never older than an hour; anything else is not ours.
+        .filter(|&us| us <= 3_600_000_000)
+        .and_then(|us| started.checked_sub(Duration::from_micros(us)))
+        .unwrap_or(started)
+}
+
+/// What a program does with a call that no server judged.
+trait NoServer {
+    /// Whether this program can run rules at all.
+    const HAS_ENGINE: bool;
+    /// Run the rules in this process; `None`: this program has no engine
+    /// and hands the call to `hookwarden hook`.
+    fn run_rules(
+        config: &HookwardenConfig,
+        rules: Vec<PlannedRule>,
+        prepared: &Prepared,
+        progress: &Mutex<Progress>,
+    ) -> Option<Result<Aggregate, String>>;
+}
+
+/// `hookwarden hook`: the rules run here.
+#[cfg(feature = "engine")]
+struct RunHere;
+
+#[cfg(feature = "engine")]
+impl NoServer for RunHere {
+    const HAS_ENGINE: bool = true;
+    fn run_rules(
+        config: &HookwardenConfig,
+        rules: Vec<PlannedRule>,
+        prepared: &Prepared,
+        progress: &Mutex<Progress>,
+    ) -> Option<Result<Aggregate, String>> {
+        let stores =
+            tracing::debug_span!("stores").in_scope(|| crate::artifacts::Stores::new(config));
+        let threads = config
+            .rule_threads
+            .and_then(std::num::NonZeroUsize::new)
+            .unwrap_or_else(crate::parallel::default_threads);
+        let judge =
+            match tracing::debug_span!("engine").in_scope(|| Judge::new(rules, stores, threads)) {
+                Ok(j) => j,
+                Err(e) => {
+                    error!("cannot start the wasm engine: {e:#}");
+                    return Some(Err(format!("cannot start the wasm engine: {e:#}")));
+                }
+            };
+        let aggregate = judge.run(prepared, |o| lock(progress).outcomes.push(o.clone()));
+        // The process exits right after answering: tearing down the engine
+        // and the loaded rules would only delay the answer (see
+        // `Runtime::one_shot`).
+        std::mem::forget(judge);
+        Some(Ok(aggregate))
+    }
+}
+
+/// `hookwarden-hook`: no engine here; calls go to `hookwarden hook`.
+struct HandOff;
+
+impl NoServer for HandOff {
+    const HAS_ENGINE: bool = false;
+    fn run_rules(
+        _: &HookwardenConfig,
+        _: Vec<PlannedRule>,
+        _: &Prepared,
+        _: &Mutex<Progress>,
+    ) -> Option<Result<Aggregate, String>> {
+        None
+    }
+}
+
+/// `hookwarden hook`.
+#[cfg(feature = "engine")]
 pub fn run(args: HookArgs, started: Instant) -> i32 {
+    run_with::<RunHere>(args, started)
+}
+
+/// `hookwarden-hook`: the same call, from a program without the wasm
+/// engine, which starts faster. It asks the server, and hands every call
+/// the server does not judge to `hookwarden hook` beside it.
+pub fn run_without_engine(args: HookArgs, started: Instant) -> i32 {
+    run_with::<HandOff>(args, started)
+}
+
+/// `hookwarden-hook`'s command line, without the word `hook` if it comes
+/// first: `hookwarden-hook hook --agent …` is `hookwarden hook --agent …`.
+pub fn engineless_args() -> Vec<std::ffi::OsString> {
+    let mut args: Vec<_> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "hook") {
+        args.remove(1);
+    }
+    args
+}
+
+/// What the pipeline ends with.
+enum Finished {
+    Answer(Answer),
+    /// No server judged the call and this program cannot: hand it over,
+    /// with the payload read so far.
+    HandOff(Vec<u8>),
+}
+
+impl From<Answer> for Finished {
+    fn from(answer: Answer) -> Finished {
+        Finished::Answer(answer)
+    }
+}
+
+fn run_with<N: NoServer>(args: HookArgs, started: Instant) -> i32 {
     let adapter = hookwarden_agents::adapter(args.agent);
     let (config, config_error, requirements) = match tracing::debug_span!("config")
         .in_scope(|| hookwarden_config::load(args.requirements.as_deref()))
@@ -80,12 +206,18 @@ pub fn run(args: HookArgs, started: Instant) -> i32 {
     let fail_mode = config.fail_mode;
     let call_timeout_ms = config.limits.call_timeout_ms;
     let deadline = started + Duration::from_millis(call_timeout_ms);
+    let server = connect_server(&config);
+    if server.is_none() && !N::HAS_ENGINE {
+        // Nothing read yet: `hookwarden hook` gets this very stdin.
+        let e = hand_off(None, started);
+        error!("{e}");
+    }
     let progress = Arc::new(Mutex::new(Progress {
         hook_name: args.event.clone(),
         ..Progress::default()
     }));
 
-    let (tx, rx) = mpsc::channel::<Answer>();
+    let (tx, rx) = mpsc::channel::<Finished>();
     let worker = {
         let progress = Arc::clone(&progress);
         let adapter = hookwarden_agents::adapter(args.agent);
@@ -97,50 +229,41 @@ pub fn run(args: HookArgs, started: Instant) -> i32 {
                     config,
                     config_error,
                     requirements,
+                    server,
                     deadline,
                 };
-                let answer = pipeline(
+                let finished = pipeline::<N>(
                     adapter.as_ref(),
                     event_hint.as_deref(),
                     setup,
                     &options,
                     &progress,
                 );
-                let _ = tx.send(answer);
+                let _ = tx.send(finished);
             })
     };
 
+    let fail = |what: &str| fail_answer(adapter.as_ref(), &progress, fail_mode, &options, what);
     let answer = match worker {
         Err(e) => {
             error!("cannot start the pipeline thread: {e}");
-            fail_answer(
-                adapter.as_ref(),
-                &progress,
-                fail_mode,
-                &options,
-                &format!("internal error: {e}"),
-            )
+            fail(&format!("internal error: {e}"))
         }
         Ok(_) => match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            Ok(answer) => answer,
+            Ok(Finished::Answer(answer)) => answer,
+            Ok(Finished::HandOff(payload)) => {
+                let e = hand_off(Some(&payload), started);
+                error!("{e}");
+                fail(&e)
+            }
             Err(RecvTimeoutError::Timeout) => {
                 let ms = call_timeout_ms;
                 warn!("call deadline of {ms} ms exceeded; answering with the fail mode");
-                fail_answer(
-                    adapter.as_ref(),
-                    &progress,
-                    fail_mode,
-                    &options,
-                    &format!("the hook call exceeded its deadline of {ms} ms"),
-                )
+                fail(&format!("the hook call exceeded its deadline of {ms} ms"))
             }
-            Err(RecvTimeoutError::Disconnected) => fail_answer(
-                adapter.as_ref(),
-                &progress,
-                fail_mode,
-                &options,
-                "internal error: the pipeline stopped without an answer",
-            ),
+            Err(RecvTimeoutError::Disconnected) => {
+                fail("internal error: the pipeline stopped without an answer")
+            }
         },
     };
     let code = emit(&answer);
@@ -161,23 +284,26 @@ struct Setup {
     config_error: Option<String>,
     /// The requirements file's absolute path and text, for a server.
     requirements: Option<(PathBuf, String)>,
+    /// This user's server, connected; `None` without one.
+    server: Option<UnixStream>,
     /// When the call must be answered.
     deadline: Instant,
 }
 
 /// Read, parse, judge and render. Never panics on input; every failure
 /// becomes a deliberate verdict.
-fn pipeline(
+fn pipeline<N: NoServer>(
     adapter: &dyn Adapter,
     event_hint: Option<&str>,
     setup: Setup,
     options: &RenderOptions,
     progress: &Mutex<Progress>,
-) -> Answer {
+) -> Finished {
     let Setup {
         config,
         config_error,
         requirements,
+        server,
         deadline,
     } = setup;
     let fail_mode = config.fail_mode;
@@ -190,7 +316,8 @@ fn pipeline(
                 fail_mode,
                 options,
                 &format!("cannot read the hook payload: {e}"),
-            );
+            )
+            .into();
         }
     };
     let parsed =
@@ -215,13 +342,16 @@ fn pipeline(
                     fail_mode,
                     options,
                     &format!("invalid hook payload: {e}"),
-                );
+                )
+                .into();
             }
         };
     lock(progress).hook_name = Some(parsed.hook_name.clone());
     let Some(event) = parsed.event else {
         info!(hook = %parsed.hook_name, "event not judged by hookwarden");
-        return adapter.render(&parsed.hook_name, &Verdict::allow(), options);
+        return adapter
+            .render(&parsed.hook_name, &Verdict::allow(), options)
+            .into();
     };
     if let Some(e) = config_error {
         let decision = fail_decision(fail_mode, event.hook);
@@ -229,7 +359,7 @@ fn pipeline(
             decision,
             fail_reason(&format!("configuration error: {e}"), decision),
         );
-        return adapter.render(&parsed.hook_name, &verdict, options);
+        return adapter.render(&parsed.hook_name, &verdict, options).into();
     }
 
     let rules = plan(&config);
@@ -243,71 +373,102 @@ fn pipeline(
             }),
         prepared: tracing::info_span!("facts").in_scope(|| prepare(&rules, &event)),
     };
-    let aggregate = match ask_server(&config, &request, deadline) {
+    let asked = server.and_then(|stream| ask_server(&stream, &request, deadline));
+    let aggregate = match asked {
         Some(outcomes) => {
             lock(progress).outcomes.extend(outcomes.iter().cloned());
             Aggregate { outcomes }
         }
-        None => {
-            let stores =
-                tracing::debug_span!("stores").in_scope(|| crate::artifacts::Stores::new(&config));
-            let threads = config
-                .rule_threads
-                .and_then(std::num::NonZeroUsize::new)
-                .unwrap_or_else(crate::parallel::default_threads);
-            let judge = match tracing::debug_span!("engine")
-                .in_scope(|| Judge::new(rules, stores, threads))
-            {
-                Ok(j) => j,
-                Err(e) => {
-                    error!("cannot start the wasm engine: {e:#}");
-                    return fail_answer(
-                        adapter,
-                        progress,
-                        fail_mode,
-                        options,
-                        &format!("cannot start the wasm engine: {e:#}"),
-                    );
-                }
-            };
-            let aggregate = judge.run(&request.prepared, |o| {
-                lock(progress).outcomes.push(o.clone())
-            });
-            // The process exits right after answering: tearing down the engine
-            // and the loaded rules would only delay the answer (see
-            // `Runtime::one_shot`).
-            std::mem::forget(judge);
-            aggregate
-        }
+        None => match N::run_rules(&config, rules, &request.prepared, progress) {
+            Some(Ok(aggregate)) => aggregate,
+            Some(Err(e)) => return fail_answer(adapter, progress, fail_mode, options, &e).into(),
+            None => return Finished::HandOff(payload),
+        },
     };
     let verdict = aggregate.verdict();
     audit(&parsed.hook_name, &aggregate, &verdict);
-    tracing::debug_span!("render").in_scope(|| adapter.render(&parsed.hook_name, &verdict, options))
+    tracing::debug_span!("render")
+        .in_scope(|| adapter.render(&parsed.hook_name, &verdict, options))
+        .into()
 }
 
-/// The outcomes from this user's `hookwarden serve`, if one is running and
-/// answers in time; `None`: run the rules here.
-fn ask_server(
-    config: &HookwardenConfig,
-    request: &protocol::Request,
-    deadline: Instant,
-) -> Option<Vec<RuleOutcome>> {
+/// This user's `hookwarden serve`, connected, unless the configuration
+/// says not to ask one or none is listening.
+fn connect_server(config: &HookwardenConfig) -> Option<UnixStream> {
     if !config.server {
         return None;
     }
     let socket = resident::socket_path()?;
-    let _span = tracing::debug_span!("server").entered();
-    match resident::client::ask(&socket, request, deadline) {
-        Ok(outcomes) => {
-            debug!(socket = %socket.display(), "judged by the server");
-            Some(outcomes)
-        }
+    match resident::client::connect(&socket) {
+        Ok(stream) => Some(stream),
         Err(AskError::NoServer) => None,
         Err(e) => {
-            warn!("{e}; running the rules in this process");
+            warn!("{e}; not asking a server");
             None
         }
     }
+}
+
+/// The outcomes from the server, if it answers in time; `None`: the rules
+/// run without it.
+fn ask_server(
+    stream: &UnixStream,
+    request: &protocol::Request,
+    deadline: Instant,
+) -> Option<Vec<RuleOutcome>> {
+    let _span = tracing::debug_span!("server").entered();
+    match resident::client::ask(stream, request, deadline) {
+        Ok(outcomes) => {
+            debug!("judged by the server");
+            Some(outcomes)
+        }
+        Err(e) => {
+            warn!("{e}; judging without it");
+            None
+        }
+    }
+}
+
+/// Replace this process with `hookwarden hook` from beside this program,
+/// with the same arguments, this call's deadline, and the payload on its
+/// stdin: `payload` if it was read, else this process's stdin, untouched.
+/// Returns only if that fails, with what went wrong.
+fn hand_off(payload: Option<&[u8]>, started: Instant) -> String {
+    use std::os::unix::process::CommandExt;
+    let engine = match std::env::current_exe() {
+        Ok(exe) => exe.with_file_name(ENGINE_PROGRAM),
+        Err(e) => return format!("cannot find this program's path to run {ENGINE_PROGRAM}: {e}"),
+    };
+    let mut command = std::process::Command::new(&engine);
+    command
+        .arg("hook")
+        .args(engineless_args().into_iter().skip(1))
+        // This program has asked already.
+        .env(resident::SOCKET_ENV, "none")
+        .env(
+            HANDED_OFF_AFTER_ENV,
+            started.elapsed().as_micros().to_string(),
+        );
+    if let Some(payload) = payload {
+        let file = tempfile::tempfile().and_then(|mut f| {
+            f.write_all(payload)?;
+            f.rewind()?;
+            Ok(f)
+        });
+        match file {
+            Ok(f) => {
+                command.stdin(f);
+            }
+            Err(e) => return format!("cannot keep the payload for {}: {e}", engine.display()),
+        }
+    }
+    debug!(engine = %engine.display(), "no server judged the call; handing it over");
+    let e = command.exec();
+    format!(
+        "cannot hand the call to {} (it runs the rules when no server does; \
+         install it beside this program): {e}",
+        engine.display()
+    )
 }
 
 /// The answer when the pipeline could not finish: the verdicts of the rules

@@ -23,7 +23,9 @@ pub struct TargetArgs {
     /// The agent settings file to edit instead of the scope's usual one.
     #[arg(long, value_name = "PATH")]
     pub config_file: Option<PathBuf>,
-    /// The hookwarden binary to register (default: this one).
+    /// The hookwarden binary to register (default: this one). With a
+    /// `hookwarden serve` running, `hookwarden-hook` (beside this binary)
+    /// answers served calls faster.
     #[arg(long, value_name = "PATH")]
     pub binary: Option<PathBuf>,
 }

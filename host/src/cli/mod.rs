@@ -1,17 +1,26 @@
 //! The `hookwarden` command line.
 
+#[cfg(feature = "engine")]
 mod bench;
+#[cfg(feature = "engine")]
 mod compile;
+#[cfg(feature = "engine")]
 mod hash;
 mod hook;
+#[cfg(feature = "engine")]
 mod install;
+#[cfg(feature = "engine")]
 mod pin;
+#[cfg(feature = "engine")]
 mod serve;
+#[cfg(feature = "engine")]
 mod test;
 
+#[cfg(feature = "engine")]
 use clap::{Parser, Subcommand};
 use std::time::Instant;
 
+#[cfg(feature = "engine")]
 #[derive(Parser, Debug)]
 #[command(name = "hookwarden", version, about, long_about = None)]
 struct Cli {
@@ -19,9 +28,11 @@ struct Cli {
     command: Command,
 }
 
+#[cfg(feature = "engine")]
 const HOOK_ABOUT: &str = "Answer one hook call: read the agent's payload on stdin, run the \
      rules, print the verdict in the agent's format.";
 
+#[cfg(feature = "engine")]
 #[derive(Subcommand, Debug)]
 enum Command {
     #[command(about = HOOK_ABOUT)]
@@ -78,6 +89,7 @@ fn init_logging(default: tracing_subscriber::filter::LevelFilter) {
 /// Parse the command line. `hookwarden hook`, run on every agent tool call,
 /// builds only its own parser: building the whole CLI (every subcommand and
 /// its arguments) cost ~0.1 ms of each hook call.
+#[cfg(feature = "engine")]
 fn parse(args: Vec<std::ffi::OsString>) -> Result<Command, clap::Error> {
     use clap::FromArgMatches;
     if args.get(1).is_none_or(|a| a != "hook") {
@@ -88,6 +100,7 @@ fn parse(args: Vec<std::ffi::OsString>) -> Result<Command, clap::Error> {
 }
 
 /// The `hook` subcommand on its own, as the full CLI has it (tested).
+#[cfg(feature = "engine")]
 fn hook_command() -> clap::Command {
     use clap::Args;
     hook::HookArgs::augment_args(clap::Command::new("hook"))
@@ -95,7 +108,44 @@ fn hook_command() -> clap::Command {
         .about(HOOK_ABOUT)
 }
 
+/// `hookwarden-hook`: `hookwarden hook` without the wasm engine, for calls
+/// a running `hookwarden serve` judges; it starts faster and hands any
+/// other call to `hookwarden hook`. It takes `hookwarden hook`'s arguments,
+/// with or without the word `hook`, so either program can be registered
+/// (`hookwarden install --binary`). Returns the process exit code.
+pub fn main_without_engine(started: Instant) -> i32 {
+    use clap::{Args, FromArgMatches};
+    let command = hook::HookArgs::augment_args(clap::Command::new(HOOK_CLIENT_PROGRAM))
+        .version(env!("CARGO_PKG_VERSION"))
+        .about(HOOK_CLIENT_ABOUT);
+    let args = match command
+        .try_get_matches_from(hook::engineless_args())
+        .and_then(|m| hook::HookArgs::from_arg_matches(&m))
+    {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    let parsed = started.elapsed();
+    init_logging(tracing_subscriber::filter::LevelFilter::WARN);
+    if crate::phases::enabled() {
+        crate::phases::mark_duration("cli_parsed", parsed);
+        crate::phases::mark("cli_ready", started);
+    }
+    hook::run_without_engine(args, started)
+}
+
+/// The hook program without the engine.
+pub const HOOK_CLIENT_PROGRAM: &str = "hookwarden-hook";
+
+const HOOK_CLIENT_ABOUT: &str = "Answer one hook call like `hookwarden hook`, asking this \
+     user's `hookwarden serve`; calls it does not judge go to `hookwarden hook` beside this \
+     program.";
+
 /// Run the CLI; returns the process exit code.
+#[cfg(feature = "engine")]
 pub fn main(started: Instant) -> i32 {
     let command = match parse(std::env::args_os().collect()) {
         Ok(command) => command,
@@ -113,7 +163,7 @@ pub fn main(started: Instant) -> i32 {
                 crate::phases::mark_duration("cli_parsed", parsed);
                 crate::phases::mark("cli_ready", started);
             }
-            hook::run(args, started)
+            hook::run(args, hook::call_started(started))
         }
         Command::Bench(args) => {
             init_logging(tracing_subscriber::filter::LevelFilter::WARN);
@@ -150,7 +200,7 @@ pub fn main(started: Instant) -> i32 {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "engine"))]
 mod tests {
     use super::*;
     use clap::CommandFactory;

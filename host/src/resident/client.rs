@@ -26,13 +26,8 @@ impl std::fmt::Display for AskError {
     }
 }
 
-/// Send `request` to the server at `socket` and wait for its outcomes until
-/// `deadline` at the latest.
-pub fn ask(
-    socket: &Path,
-    request: &Request,
-    deadline: Instant,
-) -> Result<Vec<RuleOutcome>, AskError> {
+/// Connect to the server at `socket` and check that it is one of ours.
+pub fn connect(socket: &Path) -> Result<UnixStream, AskError> {
     let at = socket.display();
     let stream = match UnixStream::connect(socket) {
         Ok(stream) => stream,
@@ -48,22 +43,30 @@ pub fn ask(
     // Anyone could have put a socket here; only one of ours may judge.
     super::peer_is_trusted(&stream)
         .map_err(|e| AskError::Failed(format!("not using the server at {at}: {e}")))?;
+    Ok(stream)
+}
+
+/// Send `request` on a [`connect`]ed `stream` and wait for its outcomes
+/// until `deadline` at the latest.
+pub fn ask(
+    stream: &UnixStream,
+    request: &Request,
+    deadline: Instant,
+) -> Result<Vec<RuleOutcome>, AskError> {
     let left = deadline.saturating_duration_since(Instant::now());
     if left.is_zero() {
         return Err(AskError::Failed("no time left to ask the server".into()));
     }
-    let io = |e: std::io::Error| AskError::Failed(format!("the server at {at} failed: {e}"));
+    let io = |e: std::io::Error| AskError::Failed(format!("the server failed: {e}"));
     stream.set_write_timeout(Some(left)).map_err(io)?;
     stream.set_read_timeout(Some(left)).map_err(io)?;
-    write_frame(&mut &stream, request).map_err(io)?;
-    let body = read_frame(&mut &stream, MAX_RESPONSE_BYTES).map_err(io)?;
+    write_frame(&mut &*stream, request).map_err(io)?;
+    let body = read_frame(&mut &*stream, MAX_RESPONSE_BYTES).map_err(io)?;
     match serde_json::from_slice(&body) {
         Ok(Response::Outcomes(outcomes)) => Ok(outcomes),
-        Ok(Response::Refused(why)) => Err(AskError::Failed(format!(
-            "the server at {at} refused: {why}"
-        ))),
+        Ok(Response::Refused(why)) => Err(AskError::Failed(format!("the server refused: {why}"))),
         Err(e) => Err(AskError::Failed(format!(
-            "unreadable answer from the server at {at}: {e}"
+            "unreadable answer from the server: {e}"
         ))),
     }
 }

@@ -6,7 +6,7 @@
 //! that stays up loads each rule once. The split keeps the hook in charge:
 //!
 //! - the **hook** parses the payload, loads the configuration, resolves
-//!   every fact from the file system ([`crate::judge::prepare`]), owns the
+//!   every fact from the file system ([`crate::prepare::prepare`]), owns the
 //!   deadline and renders the answer, exactly as without a server;
 //! - the **server** only runs rules: it re-plans from the requirements text
 //!   the hook sends (so both use the same file, byte for byte), checks each
@@ -23,6 +23,7 @@
 
 pub mod client;
 pub mod protocol;
+#[cfg(feature = "engine")]
 pub mod server;
 
 use std::os::unix::fs::MetadataExt;
@@ -42,10 +43,7 @@ pub fn socket_path() -> Option<PathBuf> {
     }
     let dir = match std::env::var_os("XDG_RUNTIME_DIR").filter(|d| Path::new(d).is_absolute()) {
         Some(runtime) => Path::new(&runtime).join("hookwarden"),
-        None => PathBuf::from(format!(
-            "/tmp/hookwarden-{}",
-            hookwarden_runtime::store::current_uid()
-        )),
+        None => PathBuf::from(format!("/tmp/hookwarden-{}", hookwarden_pin::current_uid())),
     };
     Some(dir.join("serve.sock"))
 }
@@ -54,7 +52,7 @@ pub fn socket_path() -> Option<PathBuf> {
 /// user, that nobody else may enter.
 pub fn check_socket_dir(dir: &Path) -> Result<(), String> {
     let m = std::fs::symlink_metadata(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let uid = hookwarden_runtime::store::current_uid();
+    let uid = hookwarden_pin::current_uid();
     if !m.is_dir() {
         return Err(format!("{} is not a directory", dir.display()));
     }
@@ -110,7 +108,7 @@ pub fn peer_uid(socket: &impl AsRawFd) -> std::io::Result<u32> {
 /// Whether the process at the other end runs as us (or as root).
 pub fn peer_is_trusted(socket: &impl AsRawFd) -> Result<(), String> {
     let uid = peer_uid(socket).map_err(|e| format!("cannot read its credentials: {e}"))?;
-    let me = hookwarden_runtime::store::current_uid();
+    let me = hookwarden_pin::current_uid();
     if uid == me || uid == 0 {
         Ok(())
     } else {
@@ -149,10 +147,7 @@ mod tests {
     #[test]
     fn peers_are_known_by_their_credentials() {
         let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
-        assert_eq!(
-            peer_uid(&a).unwrap(),
-            hookwarden_runtime::store::current_uid()
-        );
+        assert_eq!(peer_uid(&a).unwrap(), hookwarden_pin::current_uid());
         peer_is_trusted(&b).unwrap();
     }
 }

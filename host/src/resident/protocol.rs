@@ -1,7 +1,7 @@
 //! What a hook and a server say to each other: one request, one response,
 //! each a little-endian `u32` length and that many bytes of JSON.
 
-use crate::judge::Prepared;
+use crate::prepare::Prepared;
 use hookwarden_event::RuleOutcome;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;

@@ -64,6 +64,11 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_hookwarden")
 }
 
+/// `hookwarden-hook`, the hook program without the engine.
+pub fn engineless_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_hookwarden-hook")
+}
+
 /// Run `hookwarden ARGS` with `stdin`, killing it after `limit`.
 pub fn run(args: &[&str], stdin: &[u8], limit: Duration) -> Run {
     run_env(args, stdin, limit, &[])
@@ -71,8 +76,19 @@ pub fn run(args: &[&str], stdin: &[u8], limit: Duration) -> Run {
 
 /// `run` with extra environment variables (they override the defaults).
 pub fn run_env(args: &[&str], stdin: &[u8], limit: Duration, env: &[(&str, &str)]) -> Run {
+    run_program(bin(), args, stdin, limit, env)
+}
+
+/// `run_env` of another program than `hookwarden`.
+pub fn run_program(
+    program: &str,
+    args: &[&str],
+    stdin: &[u8],
+    limit: Duration,
+    env: &[(&str, &str)],
+) -> Run {
     let started = Instant::now();
-    let mut cmd = Command::new(bin());
+    let mut cmd = Command::new(program);
     cmd.args(args)
         .env_remove("HOOKWARDEN_LOG")
         .env("HOOKWARDEN_CACHE_DIR", cache_dir())
@@ -86,7 +102,7 @@ pub fn run_env(args: &[&str], stdin: &[u8], limit: Duration, env: &[(&str, &str)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("spawn hookwarden");
+        .unwrap_or_else(|e| panic!("spawn {program}: {e}"));
     {
         let mut sin = child.stdin.take().unwrap();
         // The hook may answer before reading everything (e.g. on a deadline).
@@ -97,7 +113,7 @@ pub fn run_env(args: &[&str], stdin: &[u8], limit: Duration, env: &[(&str, &str)
     while !waiter.is_finished() {
         assert!(
             Instant::now() < deadline,
-            "hookwarden {args:?} did not finish within {limit:?}"
+            "{program} {args:?} did not finish within {limit:?}"
         );
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -120,6 +136,22 @@ pub fn hook_env(requirements: &Path, payload: &str, env: &[(&str, &str)]) -> Run
     run_env(
         &[
             "hook",
+            "--agent",
+            "codex",
+            "--requirements",
+            requirements.to_str().unwrap(),
+        ],
+        payload.as_bytes(),
+        Duration::from_secs(60),
+        env,
+    )
+}
+
+/// `hookwarden-hook --agent codex --requirements REQ` with `payload`.
+pub fn engineless_hook_env(requirements: &Path, payload: &str, env: &[(&str, &str)]) -> Run {
+    run_program(
+        engineless_bin(),
+        &[
             "--agent",
             "codex",
             "--requirements",

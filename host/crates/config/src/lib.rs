@@ -30,9 +30,11 @@
 //! the file, line and key) and ignores everything outside it.
 
 mod error;
+mod limits;
 mod model;
 
 pub use error::ConfigError;
+pub use limits::Limits;
 pub use model::{AskFallback, HookwardenConfig, LimitsConfig, ModuleRef, RuleEntry};
 
 use std::path::{Path, PathBuf};

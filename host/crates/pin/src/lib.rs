@@ -1,5 +1,6 @@
 //! SHA-256 pins of rule modules: the digest an admin writes in
-//! `requirements.toml`, parsed strictly and printed the way `sha256sum` does.
+//! `requirements.toml`, parsed strictly and printed the way `sha256sum` does;
+//! and [`current_uid`], the user whose files are trusted besides root's.
 
 use sha2::{Digest as _, Sha256};
 use std::fmt;
@@ -76,6 +77,15 @@ impl serde::Serialize for Sha256Digest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
+}
+
+/// The user whose files and sockets we trust besides root's: the
+/// effective uid, the one that owns the files this process creates. The
+/// artifact stores and the resident server's socket both check owners
+/// against it.
+pub fn current_uid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
 }
 
 #[cfg(test)]

@@ -28,13 +28,12 @@ pub mod capabilities;
 mod convert;
 mod engine;
 mod error;
-mod limits;
 mod link;
 pub mod sandbox;
 pub mod store;
 
 pub use engine::{LoadedRule, ModuleSource, RESIDENT_INSTANCES, RuleMetadata, Runtime};
 pub use error::RuleError;
+pub use hookwarden_config::Limits;
 pub use hookwarden_pin::{DigestParseError, Sha256Digest};
-pub use limits::Limits;
 pub use store::{ArtifactStore, FileIdentity};

@@ -17,6 +17,8 @@
 //! changes with every write, rename or metadata change of the file.
 
 use crate::Sha256Digest;
+/// The user whose files are trusted besides root's (the effective uid).
+pub use hookwarden_pin::current_uid;
 use std::fs;
 use std::io::{Read, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -248,13 +250,6 @@ fn check_trusted_metadata(path: &Path, m: &fs::Metadata) -> Result<(), String> {
         return Err(format!("{} is writable by group or others", path.display()));
     }
     Ok(())
-}
-
-/// The user whose files we trust besides root's: the effective uid, the one
-/// that owns the files this process creates.
-pub fn current_uid() -> u32 {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() }
 }
 
 #[cfg(test)]

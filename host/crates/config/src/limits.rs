@@ -1,9 +1,10 @@
-//! Resource limits for one rule evaluation.
+//! Resource limits for one rule evaluation, as the runtime enforces them
+//! (resolved from `[hookwarden.limits]` and each rule's overrides).
 
 use std::time::Duration;
 
 /// How much one evaluation of a rule may consume. Exceeding any limit ends the
-/// evaluation with a [`crate::RuleError`] and the rule gets its fail-mode verdict.
+/// evaluation with a `RuleError` (crate `hookwarden-runtime`) and the rule gets its fail-mode verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Wasm fuel (roughly one unit per instruction).
