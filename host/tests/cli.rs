@@ -245,6 +245,7 @@ fn bench_runs_every_scenario_and_reports_json() {
         "hookwarden built-in pack, served (deny)",
         "hookwarden 50 rules, served (allow)",
         "hookwarden 1 rule, PostToolUse 1024 KiB output, served",
+        "hookwarden-hook, no server: handed to hookwarden hook (allow)",
     ] {
         assert!(
             names.contains(&expected),
@@ -280,6 +281,11 @@ fn bench_runs_every_scenario_and_reports_json() {
         "{}",
         out.stdout
     );
-    // Every served call was judged by the server (the bench checks it too).
-    assert!(doc["server"]["judged"].as_u64().unwrap() > 0, "{doc}");
+    // Every configuration's server judged calls (the bench checks that it
+    // judged every call sent to it).
+    let servers = doc["servers"].as_object().unwrap();
+    assert_eq!(servers.len(), 4, "{doc}");
+    for (config, server) in servers {
+        assert!(server["judged"].as_u64().unwrap() > 0, "{config}: {doc}");
+    }
 }

@@ -28,6 +28,9 @@ pub struct BenchArgs {
     pub json: Option<PathBuf>,
 }
 
+/// The engineless hook without a server, handing its calls over.
+const HANDED_OFF_SCENARIO: &str = "hookwarden-hook, no server: handed to hookwarden hook (allow)";
+
 /// Every how many rounds a hookwarden scenario also gets an instrumented call.
 const PHASES_EVERY: usize = 4;
 
@@ -44,8 +47,8 @@ struct Scenario {
     /// Peak RSS the hook reported itself (`None` for other programs).
     max_rss_kib: Option<u64>,
     phase_samples: BTreeMap<String, Vec<u64>>,
-    /// The hook asks the bench's server.
-    served: bool,
+    /// The configuration whose server the hook asks, if it asks one.
+    served: Option<String>,
     /// Calls made, timed or instrumented.
     calls: usize,
 }
@@ -67,7 +70,7 @@ impl Scenario {
             samples: Vec::new(),
             max_rss_kib: None,
             phase_samples: BTreeMap::new(),
-            served: false,
+            served: None,
             calls: 0,
         }
     }
@@ -337,8 +340,25 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
             req.display().to_string(),
         ]
     };
+    // Served calls go through the engineless `hookwarden-hook` when it is
+    // installed beside this binary, as agents would call it.
+    let engineless = exe.with_file_name(crate::cli::HOOK_CLIENT_PROGRAM);
+    let engineless = engineless.is_file().then_some(engineless);
+    let served_call = |req: &Path| match &engineless {
+        Some(program) => (program.clone(), hook_args(req)[1..].to_vec()),
+        None => (exe.clone(), hook_args(req)),
+    };
     let user_cache = dir.join("user-cache");
-    let server = BenchServer::start(&exe, &dir.join("run/serve.sock"), &user_cache)?;
+    // One server per configuration, as each user has their own: what one
+    // holds and how big it grows depends on that configuration alone.
+    let mut servers = BTreeMap::new();
+    for (i, (name, _)) in configs.iter().enumerate() {
+        let socket = dir.join(format!("run-{i}/serve.sock"));
+        servers.insert(
+            name.clone(),
+            BenchServer::start(&exe, &socket, &user_cache)?,
+        );
+    }
     let mut scenarios = Vec::new();
     let allow = codex_payload("PreToolUse", "cargo test --workspace", 0);
     let deny = codex_payload("PreToolUse", "rm -rf ~/", 0);
@@ -354,43 +374,81 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         }
     }
     // Every hookwarden scenario twice: the hook running the rules itself,
-    // and the hook asking a `hookwarden serve` started for this run.
-    let mut hw = |name: &str, req: &Path, stdin: Vec<u8>| {
+    // and the hook asking the configuration's `hookwarden serve`.
+    let mut hw = |name: &str, config: &str, req: &Path, stdin: Vec<u8>| {
         for served in [false, true] {
-            let a = hook_args(req);
+            let (program, args) = if served {
+                served_call(req)
+            } else {
+                (exe.clone(), hook_args(req))
+            };
             let mut s = Scenario::new(
                 scenario_name(name, served),
-                &exe,
-                &a.iter().map(String::as_str).collect::<Vec<_>>(),
+                program,
+                &args.iter().map(String::as_str).collect::<Vec<_>>(),
                 stdin.clone(),
             );
             s.env.push((
                 "HOOKWARDEN_CACHE_DIR".into(),
                 user_cache.display().to_string(),
             ));
-            let socket = if served {
-                server.socket.display().to_string()
-            } else {
-                "none".into()
+            let socket = match servers.get(config) {
+                Some(server) if served => server.socket.display().to_string(),
+                _ => "none".into(),
             };
             s.env.push((crate::resident::SOCKET_ENV.into(), socket));
             s.phases = true;
-            s.served = served;
+            s.served = served.then(|| config.to_owned());
             scenarios.push(s);
         }
     };
-    hw("built-in pack (allow)", &builtin_req, allow.clone());
-    hw("built-in pack (deny)", &builtin_req, deny.clone());
+    hw(
+        "built-in pack (allow)",
+        "builtin",
+        &builtin_req,
+        allow.clone(),
+    );
+    hw(
+        "built-in pack (deny)",
+        "builtin",
+        &builtin_req,
+        deny.clone(),
+    );
     for (name, req) in configs.iter().skip(1) {
-        hw(&format!("{name} (allow)"), req, allow.clone());
+        hw(&format!("{name} (allow)"), name, req, allow.clone());
     }
-    let one_rule = &configs[1].1;
+    let (one_rule_name, one_rule) = &configs[1];
     for size in [1usize << 10, 10 << 10, 100 << 10, 1 << 20] {
         hw(
             &format!("1 rule, PostToolUse {} KiB output", size >> 10),
+            one_rule_name,
             one_rule,
             codex_payload("PostToolUse", "cargo build", size),
         );
+    }
+    // What `hookwarden-hook` costs when no server runs: it hands each call
+    // to `hookwarden hook`.
+    if let Some(program) = &engineless {
+        let mut s = Scenario::new(
+            HANDED_OFF_SCENARIO,
+            program,
+            &hook_args(&builtin_req)[1..]
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            allow.clone(),
+        );
+        s.env.push((
+            "HOOKWARDEN_CACHE_DIR".into(),
+            user_cache.display().to_string(),
+        ));
+        s.env.push((
+            crate::resident::SOCKET_ENV.into(),
+            dir.join("no-server.sock").display().to_string(),
+        ));
+        // Phases come from the `hookwarden hook` it hands the call to.
+        s.phases = true;
+        scenarios.push(s);
     }
 
     // Warm up (page cache, first-run effects), checking every answer once.
@@ -418,19 +476,33 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         }
     }
 
-    let served_calls: usize = scenarios.iter().filter(|s| s.served).map(|s| s.calls).sum();
-    let server = server.stop()?;
-    // A served scenario that quietly ran its rules in the hook would
-    // measure the wrong thing.
-    if server.judged < served_calls {
-        return Err(format!(
-            "the server judged {} calls of the {served_calls} sent to it",
-            server.judged
-        ));
+    let mut reports = BTreeMap::new();
+    for (config, server) in servers {
+        let sent: usize = scenarios
+            .iter()
+            .filter(|s| s.served.as_deref() == Some(config.as_str()))
+            .map(|s| s.calls)
+            .sum();
+        let report = server.stop()?;
+        // A served scenario that quietly ran its rules in the hook would
+        // measure the wrong thing.
+        if report.judged < sent {
+            return Err(format!(
+                "the server for {config} judged {} calls of the {sent} sent to it",
+                report.judged
+            ));
+        }
+        reports.insert(config, report);
     }
     let metering = metering_overhead(pack, args.runs.max(50))?;
     println!("binary: {} ({})", exe.display(), linkage(&exe));
-    report(&scenarios, &cold_ms, &metering, &server, args)
+    if engineless.is_none() {
+        println!(
+            "(no {} beside this binary: served calls used `hookwarden hook`)",
+            crate::cli::HOOK_CLIENT_PROGRAM
+        );
+    }
+    report(&scenarios, &cold_ms, &metering, &reports, args)
 }
 
 /// A scenario's name: `hookwarden <what>`, and `, served` before the
@@ -590,7 +662,7 @@ fn report(
     scenarios: &[Scenario],
     cold_ms: &BTreeMap<String, f64>,
     metering: &[f64; 2],
-    server: &ServerReport,
+    servers: &BTreeMap<String, ServerReport>,
     args: &BenchArgs,
 ) -> Result<(), String> {
     let by_name = |n: &str| scenarios.iter().find(|s| s.name == n);
@@ -637,6 +709,14 @@ fn report(
             );
         }
     }
+    let handed_off = m(HANDED_OFF_SCENARIO);
+    if !handed_off.is_nan() {
+        let direct = m(&scenario_name("built-in pack (allow)", false));
+        println!(
+            "{HANDED_OFF_SCENARIO}: {handed_off:.3} ms, {:+.3} ms over calling hookwarden hook",
+            handed_off - direct
+        );
+    }
     println!();
     let mut per_rule = BTreeMap::new();
     for served in [false, true] {
@@ -649,12 +729,14 @@ fn report(
         );
         per_rule.insert(if served { "served" } else { "in_hook" }, us_50);
     }
-    if let Some(kib) = server.peak_rss_kib {
-        println!(
-            "hookwarden serve: peak RSS {:.1} MiB after every served scenario (up to 50 rules loaded), {} calls judged",
-            kib as f64 / 1024.0,
-            server.judged
-        );
+    for (config, server) in servers {
+        if let Some(kib) = server.peak_rss_kib {
+            println!(
+                "hookwarden serve for {config}: peak RSS {:.1} MiB, {} calls judged",
+                kib as f64 / 1024.0,
+                server.judged
+            );
+        }
     }
     for (name, ms) in cold_ms {
         println!("cold compile ({name}): {ms:.0} ms");
@@ -716,7 +798,7 @@ fn report(
             "runs": args.runs,
             "scenarios": json,
             "per_extra_rule_us": per_rule,
-            "server": {"judged": server.judged, "peak_rss_kib": server.peak_rss_kib},
+            "servers": servers.iter().map(|(config, s)| (config.clone(), serde_json::json!({"judged": s.judged, "peak_rss_kib": s.peak_rss_kib}))).collect::<BTreeMap<_, _>>(),
             "cold_compile_ms": cold_ms,
             "evaluate_us": {"metered": metering[0], "unmetered": metering[1]},
         });
