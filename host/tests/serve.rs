@@ -294,17 +294,11 @@ fn the_engineless_hook_hands_every_unserved_call_to_hookwarden_hook() {
     // Registered with the word `hook` (`install --binary …/hookwarden-hook`):
     // the same call.
     let payload = codex_pre_tool_use("rm -rf ~/");
-    let out = run_program(
+    let out = codex_hook_call(
         engineless_bin(),
-        &[
-            "hook",
-            "--agent",
-            "codex",
-            "--requirements",
-            pack.to_str().unwrap(),
-        ],
-        payload.as_bytes(),
-        Duration::from_secs(60),
+        &["hook"],
+        &pack,
+        &payload,
         &[
             ("HOOKWARDEN_SOCKET", missing.to_str().unwrap()),
             ("HOOKWARDEN_LOG", "debug"),
@@ -328,17 +322,13 @@ fn the_engineless_hook_without_hookwarden_beside_it_answers_with_the_fail_mode()
     let alone = dir.path().join("hookwarden-hook");
     std::fs::copy(engineless_bin(), &alone).unwrap();
     let (_d, pack) = requirements("[hookwarden]\n");
-    let env = [(
-        "HOOKWARDEN_SOCKET",
-        dir.path().join("missing.sock").to_str().unwrap().to_owned(),
-    )];
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let out = run_program(
+    let missing = dir.path().join("missing.sock");
+    let out = codex_hook_call(
         alone.to_str().unwrap(),
-        &["--agent", "codex", "--requirements", pack.to_str().unwrap()],
-        codex_pre_tool_use("ls").as_bytes(),
-        Duration::from_secs(60),
-        &env,
+        &[],
+        &pack,
+        &codex_pre_tool_use("ls"),
+        &[("HOOKWARDEN_SOCKET", missing.to_str().unwrap())],
     );
     // Even a harmless command: nothing checked it, and the fail mode is deny.
     let reason = assert_codex_pre_tool_use_deny(&out);
@@ -349,11 +339,39 @@ fn the_engineless_hook_without_hookwarden_beside_it_answers_with_the_fail_mode()
 }
 
 #[test]
+fn a_server_that_never_answers_costs_the_call_its_deadline_not_more() {
+    let (_d, pack) = requirements("[hookwarden]\n[hookwarden.limits]\ncall_timeout_ms = 1000\n");
+    let dir = tempfile::tempdir().unwrap();
+    // Takes the request and sits on it.
+    let hung = dir.path().join("hung.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&hung).unwrap();
+    let sitter = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut request = Vec::new();
+        // Until the hook gives up and closes its end.
+        let _ = stream.read_to_end(&mut request);
+    });
+    let out = engineless_hook_env(
+        &pack,
+        &codex_pre_tool_use("ls"),
+        &[("HOOKWARDEN_SOCKET", hung.to_str().unwrap())],
+    );
+    sitter.join().unwrap();
+    // The answer in the format of the event the payload named, not handed
+    // over with no time left.
+    let reason = assert_codex_pre_tool_use_deny(&out);
+    assert!(reason.contains("deadline of 1000 ms"), "{reason}");
+}
+
+#[test]
 fn a_handed_off_call_keeps_the_deadline_it_started_with() {
     let (_d, pack) = requirements("[hookwarden]\n[hookwarden.limits]\ncall_timeout_ms = 2000\n");
     // As if a `hookwarden-hook` had spent the whole budget before handing
-    // the call over.
-    let out = hook_env(
+    // the call over (with --event, as `install` registers it: no time is
+    // left to read the payload for the event's name).
+    let out = codex_hook_call(
+        bin(),
+        &["hook", "--event", "PreToolUse"],
         &pack,
         &codex_pre_tool_use("ls"),
         &[("HOOKWARDEN_HANDED_OFF_AFTER_US", "2000000")],

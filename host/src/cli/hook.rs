@@ -251,16 +251,17 @@ fn run_with<N: NoServer>(args: HookArgs, started: Instant) -> i32 {
         }
         Ok(_) => match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
             Ok(Finished::Answer(answer)) => answer,
+            // A server that used up the whole deadline: answer here, where
+            // the payload has been read and the agent's event is known.
+            Ok(Finished::HandOff(_)) if Instant::now() >= deadline => {
+                fail(&deadline_exceeded(call_timeout_ms))
+            }
             Ok(Finished::HandOff(payload)) => {
                 let e = hand_off(Some(&payload), started);
                 error!("{e}");
                 fail(&e)
             }
-            Err(RecvTimeoutError::Timeout) => {
-                let ms = call_timeout_ms;
-                warn!("call deadline of {ms} ms exceeded; answering with the fail mode");
-                fail(&format!("the hook call exceeded its deadline of {ms} ms"))
-            }
+            Err(RecvTimeoutError::Timeout) => fail(&deadline_exceeded(call_timeout_ms)),
             Err(RecvTimeoutError::Disconnected) => {
                 fail("internal error: the pipeline stopped without an answer")
             }
@@ -390,6 +391,11 @@ fn pipeline<N: NoServer>(
     tracing::debug_span!("render")
         .in_scope(|| adapter.render(&parsed.hook_name, &verdict, options))
         .into()
+}
+
+fn deadline_exceeded(ms: u64) -> String {
+    warn!("call deadline of {ms} ms exceeded; answering with the fail mode");
+    format!("the hook call exceeded its deadline of {ms} ms")
 }
 
 /// This user's `hookwarden serve`, connected, unless the configuration

@@ -133,30 +133,32 @@ pub fn hook(requirements: &Path, payload: &str) -> Run {
 
 /// `hook` with extra environment variables.
 pub fn hook_env(requirements: &Path, payload: &str, env: &[(&str, &str)]) -> Run {
-    run_env(
-        &[
-            "hook",
-            "--agent",
-            "codex",
-            "--requirements",
-            requirements.to_str().unwrap(),
-        ],
-        payload.as_bytes(),
-        Duration::from_secs(60),
-        env,
-    )
+    codex_hook_call(bin(), &["hook"], requirements, payload, env)
 }
 
 /// `hookwarden-hook --agent codex --requirements REQ` with `payload`.
 pub fn engineless_hook_env(requirements: &Path, payload: &str, env: &[(&str, &str)]) -> Run {
+    codex_hook_call(engineless_bin(), &[], requirements, payload, env)
+}
+
+/// `PROGRAM [LEADING…] --agent codex --requirements REQ` with `payload`.
+pub fn codex_hook_call(
+    program: &str,
+    leading: &[&str],
+    requirements: &Path,
+    payload: &str,
+    env: &[(&str, &str)],
+) -> Run {
+    let mut args = leading.to_vec();
+    args.extend([
+        "--agent",
+        "codex",
+        "--requirements",
+        requirements.to_str().unwrap(),
+    ]);
     run_program(
-        engineless_bin(),
-        &[
-            "--agent",
-            "codex",
-            "--requirements",
-            requirements.to_str().unwrap(),
-        ],
+        program,
+        &args,
         payload.as_bytes(),
         Duration::from_secs(60),
         env,
