@@ -40,6 +40,41 @@ pub struct HookArgs {
     pub requirements: Option<PathBuf>,
 }
 
+impl HookArgs {
+    /// The arguments after `hook`, when they are in the form `install`
+    /// registers: `--agent A`, `--event E` and `--requirements PATH`, each at
+    /// most once and as separate words. Read without building clap's parser,
+    /// which cost ~40 µs of every hook call; `None` for anything else
+    /// (`--help`, `--agent=A`, unknown or repeated flags, a bad agent), which
+    /// clap then parses and explains. Tested to agree with clap.
+    pub fn registered_form(args: &[std::ffi::OsString]) -> Option<HookArgs> {
+        let (mut agent, mut event, mut requirements) = (None, None, None);
+        let mut words = args.iter();
+        while let Some(flag) = words.next() {
+            let value = words
+                .next()
+                .filter(|v| !v.as_encoded_bytes().starts_with(b"-"))?;
+            let slot = match flag.to_str()? {
+                "--agent" => &mut agent,
+                "--event" => &mut event,
+                "--requirements" => &mut requirements,
+                _ => return None,
+            };
+            if slot.replace(value).is_some() {
+                return None;
+            }
+        }
+        Some(HookArgs {
+            agent: parse_agent(agent?.to_str()?).ok()?,
+            event: match event {
+                Some(e) => Some(e.to_str()?.to_owned()),
+                None => None,
+            },
+            requirements: requirements.map(PathBuf::from),
+        })
+    }
+}
+
 fn parse_agent(s: &str) -> Result<AgentKind, String> {
     s.parse::<AgentKind>().map_err(|e| e.to_string())
 }
@@ -208,7 +243,9 @@ fn run_with<N: NoServer>(args: HookArgs, started: Instant) -> i32 {
     let deadline = started + Duration::from_millis(call_timeout_ms);
     let server = connect_server(&config);
     if server.is_none() && !N::HAS_ENGINE {
-        // Nothing read yet: `hookwarden hook` gets this very stdin.
+        // Nothing read yet: `hookwarden hook` gets this very stdin. If the
+        // exec fails, the pipeline reads the payload and tries once more,
+        // then answers with the fail mode in the format of the event it read.
         let e = hand_off(None, started);
         error!("{e}");
     }
@@ -393,6 +430,7 @@ fn pipeline<N: NoServer>(
         .into()
 }
 
+/// The fail reason for a call past its deadline of `ms`, logged.
 fn deadline_exceeded(ms: u64) -> String {
     warn!("call deadline of {ms} ms exceeded; answering with the fail mode");
     format!("the hook call exceeded its deadline of {ms} ms")

@@ -87,13 +87,17 @@ fn init_logging(default: tracing_subscriber::filter::LevelFilter) {
 }
 
 /// Parse the command line. `hookwarden hook`, run on every agent tool call,
-/// builds only its own parser: building the whole CLI (every subcommand and
-/// its arguments) cost ~0.1 ms of each hook call.
+/// reads the form `install` registers without clap, and otherwise builds
+/// only its own parser: building the whole CLI (every subcommand and its
+/// arguments) cost ~0.1 ms of each hook call.
 #[cfg(feature = "engine")]
 fn parse(args: Vec<std::ffi::OsString>) -> Result<Command, clap::Error> {
     use clap::FromArgMatches;
     if args.get(1).is_none_or(|a| a != "hook") {
         return Cli::try_parse_from(args).map(|cli| cli.command);
+    }
+    if let Some(hook) = hook::HookArgs::registered_form(&args[2..]) {
+        return Ok(Command::Hook(hook));
     }
     let matches = hook_command().try_get_matches_from(args.into_iter().skip(1))?;
     hook::HookArgs::from_arg_matches(&matches).map(Command::Hook)
@@ -114,19 +118,19 @@ fn hook_command() -> clap::Command {
 /// with or without the word `hook`, so either program can be registered
 /// (`hookwarden install --binary`). Returns the process exit code.
 pub fn main_without_engine(started: Instant) -> i32 {
-    use clap::{Args, FromArgMatches};
-    let command = hook::HookArgs::augment_args(clap::Command::new(HOOK_CLIENT_PROGRAM))
-        .version(env!("CARGO_PKG_VERSION"))
-        .about(HOOK_CLIENT_ABOUT);
-    let args = match command
-        .try_get_matches_from(hook::engineless_args())
-        .and_then(|m| hook::HookArgs::from_arg_matches(&m))
-    {
-        Ok(args) => args,
-        Err(e) => {
-            let _ = e.print();
-            return if e.use_stderr() { 2 } else { 0 };
-        }
+    let argv = hook::engineless_args();
+    let args = match hook::HookArgs::registered_form(&argv[1..]) {
+        Some(args) => args,
+        None => match engineless_command()
+            .try_get_matches_from(argv)
+            .and_then(|m| clap::FromArgMatches::from_arg_matches(&m))
+        {
+            Ok(args) => args,
+            Err(e) => {
+                let _ = e.print();
+                return if e.use_stderr() { 2 } else { 0 };
+            }
+        },
     };
     let parsed = started.elapsed();
     init_logging(tracing_subscriber::filter::LevelFilter::WARN);
@@ -135,6 +139,14 @@ pub fn main_without_engine(started: Instant) -> i32 {
         crate::phases::mark("cli_ready", started);
     }
     hook::run_without_engine(args, started)
+}
+
+/// `hookwarden-hook`'s parser.
+fn engineless_command() -> clap::Command {
+    use clap::Args;
+    hook::HookArgs::augment_args(clap::Command::new(HOOK_CLIENT_PROGRAM))
+        .version(env!("CARGO_PKG_VERSION"))
+        .about(HOOK_CLIENT_ABOUT)
 }
 
 /// The hook program without the engine.
@@ -239,6 +251,62 @@ mod tests {
             assert_eq!(full.kind(), fast.kind());
             assert_eq!(full.to_string(), fast.to_string());
         }
+        // The registered form is read without clap, and agrees with it;
+        // every other form is clap's.
+        let clap_parse = |words: &[&str]| {
+            use clap::FromArgMatches;
+            let m = hook_command()
+                .try_get_matches_from(std::iter::once("hook").chain(words.iter().copied()));
+            m.and_then(|m| hook::HookArgs::from_arg_matches(&m))
+                .map(|a| format!("{a:?}"))
+                .ok()
+        };
+        let fast = |words: &[&str]| {
+            hook::HookArgs::registered_form(&args(words)).map(|a| format!("{a:?}"))
+        };
+        for words in [
+            &["--agent", "codex"][..],
+            &["--agent", "claude-code", "--event", "PreToolUse"],
+            &[
+                "--event",
+                "Stop",
+                "--requirements",
+                "/etc/codex/r.toml",
+                "--agent",
+                "gemini-cli",
+            ],
+            &["--agent", "codex", "--requirements", "rel/r.toml"],
+            &["--agent", "codex", "--event", ""],
+        ] {
+            assert!(fast(words).is_some(), "{words:?} is the registered form");
+            assert_eq!(fast(words), clap_parse(words), "{words:?}");
+        }
+        for words in [
+            &[][..],
+            &["--agent"],
+            &["--agent", "nope"],
+            &["--agent=codex"],
+            &["--agent", "codex", "--agent", "codex"],
+            &["--agent", "codex", "--event", "-x"],
+            &["--agent", "codex", "--help"],
+            &["--agent", "codex", "extra"],
+            &["--requirements", "r.toml"],
+        ] {
+            assert_eq!(fast(words), None, "{words:?} is left to clap");
+        }
+        assert!(matches!(
+            parse(args(&[
+                "hookwarden",
+                "hook",
+                "--agent",
+                "codex",
+                "--event",
+                "Stop"
+            ]))
+            .unwrap(),
+            Command::Hook(_)
+        ));
+
         // Everything else goes through the full CLI.
         assert!(matches!(
             parse(args(&["hookwarden", "hash", "x.wasm"])).unwrap(),
