@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
-use tracing::{debug_span, info, info_span, warn};
+use tracing::{debug, debug_span, info_span, warn};
 
 /// Runs the rules for the events of one configuration.
 pub struct Judge {
@@ -118,7 +118,10 @@ impl Judge {
             Ok(None) => return None,
             Err(e) => failure_outcome(rule, event.hook, &e),
         };
-        info!(
+        // debug, not info: a resident server would otherwise write five
+        // lines per call before answering; the decision's audit record
+        // (info) lists every finding and failure.
+        debug!(
             rule = %rule.id,
             decision = %outcome.verdict.decision,
             reason = %outcome.verdict.reason,

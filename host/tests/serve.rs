@@ -9,12 +9,16 @@ use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A running `hookwarden serve` on a socket in its own directory; killed
 /// (and its log collected) on drop.
 struct Server {
     child: Option<Child>,
+    /// Its stderr so far, read by a thread as it comes.
+    log: Arc<Mutex<Vec<u8>>>,
+    reader: Option<std::thread::JoinHandle<()>>,
     socket: PathBuf,
     _dir: tempfile::TempDir,
 }
@@ -23,7 +27,7 @@ impl Server {
     fn start() -> Server {
         let dir = tempfile::tempdir().unwrap();
         let socket = dir.path().join("run/serve.sock");
-        let child = Command::new(bin())
+        let mut child = Command::new(bin())
             .args(["serve", "--socket", socket.to_str().unwrap()])
             .env("HOOKWARDEN_CACHE_DIR", cache_dir())
             .env("HOOKWARDEN_LOG", "info")
@@ -32,8 +36,22 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn hookwarden serve");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut stderr = child.stderr.take().unwrap();
+        let reader = {
+            let log = Arc::clone(&log);
+            std::thread::spawn(move || {
+                let mut chunk = [0u8; 4096];
+                // Ends when the server exits and its stderr closes.
+                while let Ok(n @ 1..) = stderr.read(&mut chunk) {
+                    log.lock().unwrap().extend_from_slice(&chunk[..n]);
+                }
+            })
+        };
         let server = Server {
             child: Some(child),
+            log,
+            reader: Some(reader),
             socket,
             _dir: dir,
         };
@@ -52,19 +70,26 @@ impl Server {
         ]
     }
 
+    /// Wait (up to 30 s) until the log satisfies `done`: the server logs
+    /// each call once its answer is sent, so after the hook has it.
+    fn wait_for_log(&self, done: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !done(&String::from_utf8_lossy(&self.log.lock().unwrap()))
+            && Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// Stop the server and return its log.
     fn stop(mut self) -> String {
         let mut child = self.child.take().unwrap();
         child.kill().unwrap();
-        let mut log = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut log)
-            .unwrap();
         child.wait().unwrap();
-        log
+        if let Some(reader) = self.reader.take() {
+            reader.join().unwrap();
+        }
+        String::from_utf8_lossy(&self.log.lock().unwrap()).into_owned()
     }
 }
 
@@ -113,6 +138,7 @@ fn served_calls_answer_exactly_like_local_ones() {
             }
         }
     }
+    server.wait_for_log(|log| log.matches("judged").count() >= served_calls);
     let log = server.stop();
     // Each served call was judged there, by the rules it kept loaded.
     assert_eq!(log.matches("judged").count(), served_calls, "{log}");

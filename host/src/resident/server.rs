@@ -7,6 +7,7 @@ use crate::artifacts::Stores;
 use crate::judge::{Judge, RuleCache};
 use crate::plan::plan;
 use hookwarden_config::HookwardenConfig;
+use hookwarden_event::Aggregate;
 use hookwarden_runtime::Runtime;
 use std::collections::HashMap;
 use std::os::unix::fs::{DirBuilderExt, FileTypeExt, PermissionsExt};
@@ -174,9 +175,29 @@ impl Server {
                 return;
             }
         };
+        let started = Instant::now();
         let response = self.answer(&body);
         if let Err(e) = write_frame(&mut &*stream, &response) {
             debug!("cannot send the answer: {e}");
+        }
+        // Logged once the answer is on its way: the hook waits for it.
+        if let Response::Outcomes(outcomes) = response {
+            let aggregate = Aggregate { outcomes };
+            let verdict = aggregate.verdict();
+            let findings: Vec<&str> = verdict.findings.iter().map(|f| f.id.as_str()).collect();
+            let failures: Vec<&str> = aggregate
+                .outcomes
+                .iter()
+                .filter_map(|o| o.failure.as_deref())
+                .collect();
+            info!(
+                rules = aggregate.outcomes.len(),
+                decision = %verdict.decision,
+                findings = ?findings,
+                failures = ?failures,
+                elapsed_us = started.elapsed().as_micros() as u64,
+                "judged"
+            );
         }
     }
 
@@ -199,11 +220,9 @@ impl Server {
         // The shell analysis is derived data and not sent; redo it here.
         hookwarden_facts::analyze_shell(request.prepared.event.to_mut());
         let aggregate = judge.run(&request.prepared, |_| {});
-        info!(
-            rules = aggregate.outcomes.len(),
-            decision = %aggregate.decision(),
+        debug!(
             elapsed_us = started.elapsed().as_micros() as u64,
-            "judged"
+            "rules run"
         );
         Response::Outcomes(aggregate.outcomes)
     }
