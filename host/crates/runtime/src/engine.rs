@@ -38,6 +38,14 @@ const RETAINED_MEMORY: usize = 32 << 20;
 /// How often the deadline clock ticks. Deadlines are rounded up to it.
 const EPOCH_TICK: Duration = Duration::from_millis(1);
 
+/// How many ticks the deadline clock keeps ticking after the last
+/// evaluation started before it parks. Waking a parked clock is a futex
+/// wake and a context switch on another CPU (and, while it runs there, each
+/// `mprotect` of the evaluating thread costs a TLB-shootdown IPI); with a
+/// grace period, the rules of one call wake it once instead of once each,
+/// and an idle server still stops ticking within a tenth of a second.
+const CLOCK_GRACE_TICKS: u32 = 100;
+
 /// How many rule instances a [`Runtime::resident`] runtime can hold at once
 /// (its instance pool). Callers run at most this many evaluations at a time.
 pub const RESIDENT_INSTANCES: u32 = 64;
@@ -112,9 +120,10 @@ pub struct Runtime {
     /// Grows as components are loaded: only the WASI interfaces they import.
     linker: Mutex<(Linker<SandboxState>, HashSet<String>)>,
     ticker: Once,
-    /// Evaluations running now: the deadline clock only ticks while there
-    /// are some, so an idle long-lived process does not wake every tick.
-    running: Arc<(Mutex<usize>, Condvar)>,
+    /// Evaluations running now, for the deadline clock: it only ticks while
+    /// there are some (or were, within [`CLOCK_GRACE_TICKS`]), so an idle
+    /// long-lived process does not wake every tick.
+    running: Arc<(Mutex<Clock>, Condvar)>,
     fingerprint: String,
     metered: bool,
     /// Never tear down instances and loaded rules (see [`Runtime::one_shot`]).
@@ -212,7 +221,7 @@ impl Runtime {
             linker: Mutex::new((linker, HashSet::new())),
             compiler: OnceLock::new(),
             ticker: Once::new(),
-            running: Arc::new((Mutex::new(0), Condvar::new())),
+            running: Arc::new((Mutex::new(Clock::default()), Condvar::new())),
             fingerprint,
             metered,
             one_shot: false,
@@ -491,15 +500,28 @@ impl Runtime {
             let spawned = std::thread::Builder::new()
                 .name("hookwarden-deadline".into())
                 .spawn(move || {
-                    let (count, wake) = &*running;
+                    let (clock, wake) = &*running;
+                    let mut seen_starts = 0;
+                    let mut idle_ticks = 0;
                     while let Some(engine) = engine.upgrade() {
                         engine.increment_epoch();
                         drop(engine);
                         std::thread::sleep(EPOCH_TICK);
-                        let mut n = count.lock().unwrap_or_else(|e| e.into_inner());
-                        while *n == 0 {
-                            n = wake.wait(n).unwrap_or_else(|e| e.into_inner());
+                        let mut c = clock.lock().unwrap_or_else(|e| e.into_inner());
+                        if c.running > 0 || c.starts != seen_starts {
+                            seen_starts = c.starts;
+                            idle_ticks = 0;
+                            continue;
                         }
+                        idle_ticks += 1;
+                        if idle_ticks < CLOCK_GRACE_TICKS {
+                            continue;
+                        }
+                        c.parked = true;
+                        while c.running == 0 {
+                            c = wake.wait(c).unwrap_or_else(|e| e.into_inner());
+                        }
+                        c.parked = false;
                     }
                 });
             if let Err(e) = spawned {
@@ -511,15 +533,28 @@ impl Runtime {
     }
 }
 
+/// What the deadline clock knows of the evaluations.
+#[derive(Default)]
+struct Clock {
+    /// Evaluations running now.
+    running: usize,
+    /// Evaluations started so far (wrapping), so that the clock sees
+    /// activity between two of its ticks.
+    starts: u64,
+    /// The clock waits to be woken.
+    parked: bool,
+}
+
 /// One evaluation in progress, for the deadline clock.
-struct Running<'a>(&'a (Mutex<usize>, Condvar));
+struct Running<'a>(&'a (Mutex<Clock>, Condvar));
 
 impl<'a> Running<'a> {
-    fn start(running: &'a (Mutex<usize>, Condvar)) -> Running<'a> {
-        let (count, wake) = running;
-        let mut n = count.lock().unwrap_or_else(|e| e.into_inner());
-        *n += 1;
-        if *n == 1 {
+    fn start(running: &'a (Mutex<Clock>, Condvar)) -> Running<'a> {
+        let (clock, wake) = running;
+        let mut c = clock.lock().unwrap_or_else(|e| e.into_inner());
+        c.running += 1;
+        c.starts = c.starts.wrapping_add(1);
+        if c.parked {
             wake.notify_one();
         }
         Running(running)
@@ -528,8 +563,8 @@ impl<'a> Running<'a> {
 
 impl Drop for Running<'_> {
     fn drop(&mut self) {
-        let mut n = self.0.0.lock().unwrap_or_else(|e| e.into_inner());
-        *n = n.saturating_sub(1);
+        let mut c = self.0.0.lock().unwrap_or_else(|e| e.into_inner());
+        c.running = c.running.saturating_sub(1);
     }
 }
 

@@ -91,6 +91,26 @@ fn endless_loop_with_ample_fuel_misses_its_deadline() {
 }
 
 #[test]
+fn deadline_holds_after_the_clock_has_parked() {
+    // The deadline clock parks once no evaluation has started for a while
+    // (100 ticks); the next evaluation must wake it. Fuel is finite, so a
+    // clock that stayed parked ends in OutOfFuel instead of hanging.
+    let runtime = Runtime::new().unwrap();
+    let rule = scripted(&runtime);
+    let quick = runtime.evaluate(&rule, &event(), "{}", &Limits::default());
+    assert!(quick.is_ok(), "{quick:?}");
+    std::thread::sleep(Duration::from_millis(400));
+    let limits = Limits {
+        fuel: 10_000_000_000,
+        deadline: Duration::from_millis(100),
+        ..Limits::default()
+    };
+    let config = serde_json::json!({"behaviour": "spin"}).to_string();
+    let r = runtime.evaluate(&rule, &event(), &config, &limits);
+    assert!(matches!(r, Err(RuleError::Deadline { .. })), "{r:?}");
+}
+
+#[test]
 fn memory_bomb_hits_the_cap() {
     let limits = Limits {
         memory_bytes: 16 << 20,
