@@ -42,6 +42,9 @@ pub mod bindings {
     });
 }
 
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+#[doc(hidden)]
+pub mod alloc;
 pub mod cli_args;
 mod config;
 pub mod downloads;
@@ -74,7 +77,9 @@ pub trait Rule {
 
 /// Export a [`Rule`] implementation as the component's `rule` interface.
 ///
-/// Call it once, at the crate root of a `cdylib` rule crate.
+/// Call it once, at the crate root of a `cdylib` rule crate. Built for
+/// `wasm32-unknown-unknown`, it also sets the rule's global allocator (see
+/// the `alloc` module's source), so such a rule cannot set its own.
 #[macro_export]
 macro_rules! export_rule {
     ($rule:ty) => {
@@ -94,6 +99,14 @@ macro_rules! export_rule {
                 <$rule as $crate::Rule>::evaluate(&event, &config)
             }
         }
+
+        // Built for wasm32-unknown-unknown (as the built-in rules are), the
+        // rule allocates from an arena in its initial memory first: see the
+        // SDK's `alloc` module.
+        #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+        #[global_allocator]
+        static __HOOKWARDEN_ALLOCATOR: $crate::alloc::RuleAllocator =
+            $crate::alloc::RuleAllocator::new();
 
         // The component exports exist only in wasm: on the host target the
         // rule is a plain library whose logic `cargo test` exercises (and
