@@ -2,9 +2,8 @@
 # Installs what building hookwarden needs beyond a Rust toolchain: the
 # wasm32-unknown-unknown target (the built-in rules, WASI-free), the
 # wasm32-wasip2 target (rule authors' default; its linker ships with it) and,
-# on Linux, the musl target the release build links both programs against
-# (a hook call is ~0.4 ms faster than on glibc; see scripts/build-release.sh,
-# which also needs musl-gcc: `apt install musl-tools`).
+# on Linux, the musl target for the engineless hookwarden-hook (it starts
+# ~0.3 ms faster than on glibc; see scripts/build-release.sh).
 set -euo pipefail
 if ! command -v cargo >/dev/null 2>&1; then
     echo "hookwarden needs Rust (cargo) 1.95 or newer: https://rustup.rs" >&2

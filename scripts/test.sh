@@ -8,16 +8,6 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo test --workspace --locked "$@"
 
-# The release build links against musl where it can (scripts/build-release.sh).
-# Wasm traps, stack overflows and timeouts go through the C library's signal
-# and thread support, so the hostile-rule tests and the hook and server paths
-# run again on that build.
-musl=$(scripts/build-release.sh --musl-target)
-if [ -n "$musl" ]; then
-    cargo test --release --locked --target "$musl" -p hookwarden-runtime --test limits \
-        -p hookwarden --test hook_codex --test serve "$@"
-fi
-
 # End-to-end: the real Codex CLI and Claude Code (pinned, from npm, into
 # tests/e2e/node_modules) call the release hookwarden as their PreToolUse
 # hook, offline against a scripted model server. HOOKWARDEN_SKIP_E2E=1 skips.
