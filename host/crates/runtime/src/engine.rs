@@ -611,25 +611,30 @@ fn pool() -> wasmtime::InstanceAllocationStrategy {
 
 fn fingerprint(engine: &Engine) -> String {
     use std::hash::{Hash, Hasher};
-    /// Feeds `Hash` input into SHA-256, so the fingerprint is stable across
-    /// processes and Rust versions (unlike `DefaultHasher`).
-    struct Bytes(Vec<u8>);
-    impl Hasher for Bytes {
+    /// 64-bit FNV-1a: stable across processes and Rust versions (unlike
+    /// `DefaultHasher`). The fingerprint only names artifacts (wasmtime
+    /// itself refuses an incompatible one, which is then recompiled), so it
+    /// needs no cryptographic hash; SHA-256 here cost each hook call ~16 µs
+    /// of CPUID probes (trapped to the hypervisor on a VM) for `sha2`'s
+    /// CPU-feature detection, its only use on the hook path.
+    struct Fnv1a(u64);
+    impl Hasher for Fnv1a {
         fn write(&mut self, bytes: &[u8]) {
-            self.0.extend_from_slice(bytes);
+            for &b in bytes {
+                self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+            }
         }
         fn finish(&self) -> u64 {
-            unreachable!("only the full digest is used")
+            self.0
         }
     }
     // The compiler-less engine hashes wasmtime's version, tunables and
     // features; compiler and CPU settings are checked by wasmtime itself
     // when an artifact is loaded (a mismatch means: recompile).
-    let mut h = Bytes(Vec::with_capacity(1024));
+    let mut h = Fnv1a(0xcbf2_9ce4_8422_2325);
     engine.precompile_compatibility_hash().hash(&mut h);
     h.write(env!("CARGO_PKG_VERSION").as_bytes());
-    let digest = <sha2::Sha256 as sha2::Digest>::digest(&h.0);
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    format!("{:016x}", h.finish())
 }
 
 fn log_output(rule: &LoadedRule, store: &Store<SandboxState>) {
