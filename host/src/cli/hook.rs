@@ -540,20 +540,14 @@ fn fail_answer(
 }
 
 fn audit(hook_name: &str, aggregate: &Aggregate, verdict: &Verdict) {
-    let findings: Vec<&str> = verdict.findings.iter().map(|f| f.id.as_str()).collect();
-    let failures: Vec<&str> = aggregate
-        .outcomes
-        .iter()
-        .filter_map(|o| o.failure.as_deref())
-        .collect();
     info!(
         target: "hookwarden::audit",
         hook = hook_name,
         decision = %verdict.decision,
         reason = %verdict.reason,
         rules = aggregate.outcomes.len(),
-        findings = ?findings,
-        failures = ?failures,
+        findings = ?aggregate.finding_ids(),
+        failures = ?aggregate.failures(),
         "decision"
     );
 }

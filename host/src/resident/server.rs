@@ -183,18 +183,11 @@ impl Server {
         // Logged once the answer is on its way: the hook waits for it.
         if let Response::Outcomes(outcomes) = response {
             let aggregate = Aggregate { outcomes };
-            let verdict = aggregate.verdict();
-            let findings: Vec<&str> = verdict.findings.iter().map(|f| f.id.as_str()).collect();
-            let failures: Vec<&str> = aggregate
-                .outcomes
-                .iter()
-                .filter_map(|o| o.failure.as_deref())
-                .collect();
             info!(
                 rules = aggregate.outcomes.len(),
-                decision = %verdict.decision,
-                findings = ?findings,
-                failures = ?failures,
+                decision = %aggregate.decision(),
+                findings = ?aggregate.finding_ids(),
+                failures = ?aggregate.failures(),
                 elapsed_us = started.elapsed().as_micros() as u64,
                 "judged"
             );

@@ -72,6 +72,22 @@ impl Aggregate {
             findings,
         }
     }
+
+    /// Every finding's id, in rule order (for audit logs).
+    pub fn finding_ids(&self) -> Vec<&str> {
+        self.outcomes
+            .iter()
+            .flat_map(|o| o.verdict.findings.iter().map(|f| f.id.as_str()))
+            .collect()
+    }
+
+    /// Why rules failed, in rule order (for audit logs).
+    pub fn failures(&self) -> Vec<&str> {
+        self.outcomes
+            .iter()
+            .filter_map(|o| o.failure.as_deref())
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -122,10 +138,17 @@ mod tests {
         });
         let mut b = outcome("b", Decision::Deny, "no");
         b.verdict.context = Some("ctx b".into());
+        b.verdict.findings.push(Finding {
+            id: "y".into(),
+            message: "m".into(),
+        });
+        b.failure = Some("trapped".into());
         agg.push(a);
         agg.push(b);
         let v = agg.verdict();
         assert_eq!(v.context.as_deref(), Some("ctx a\nctx b"));
-        assert_eq!(v.findings.len(), 1);
+        assert_eq!(v.findings.len(), 2);
+        assert_eq!(agg.finding_ids(), ["x", "y"]);
+        assert_eq!(agg.failures(), ["trapped"]);
     }
 }
