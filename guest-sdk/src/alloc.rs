@@ -12,6 +12,9 @@
 //! cost nothing until touched (a pooled instance resets only the pages a
 //! call dirtied). Rules allocate far less than the arena per evaluation;
 //! past it, memory grows as before.
+//!
+//! It assumes one thread, so it is not used when the rule is built with the
+//! `atomics` target feature (the standard library's allocator is, then).
 
 use core::alloc::{GlobalAlloc, Layout};
 use core::cell::{Cell, UnsafeCell};

@@ -42,7 +42,11 @@ pub mod bindings {
     });
 }
 
-#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+#[cfg(all(
+    target_arch = "wasm32",
+    target_os = "unknown",
+    not(target_feature = "atomics")
+))]
 #[doc(hidden)]
 pub mod alloc;
 pub mod cli_args;
@@ -103,7 +107,11 @@ macro_rules! export_rule {
         // Built for wasm32-unknown-unknown (as the built-in rules are), the
         // rule allocates from an arena in its initial memory first: see the
         // SDK's `alloc` module.
-        #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+        #[cfg(all(
+            target_arch = "wasm32",
+            target_os = "unknown",
+            not(target_feature = "atomics")
+        ))]
         #[global_allocator]
         static __HOOKWARDEN_ALLOCATOR: $crate::alloc::RuleAllocator =
             $crate::alloc::RuleAllocator::new();
