@@ -10,9 +10,10 @@
 #   relocations. Dynamic linking cost ~1 ms more per call (4.45 vs 3.46 ms);
 #   RELR replaces ~29k relocation entries with a few KB (pack in the hook,
 #   side by side: 2.80 ms without, 2.45 ms with). It stays position-
-#   independent (ASLR). Built for musl instead (with dlmalloc), the hook was
-#   no faster (2.72 ms) and the cold compile of the pack slower (1.12 vs
-#   0.81 s: Cranelift allocates and copies from several threads).
+#   independent (ASLR). Built for musl instead (with dlmalloc), a call
+#   started ~0.3 ms sooner, but each extra rule cost more (175-179 vs 160 µs)
+#   and the pack's cold compile missed its 1 s budget (0.91-1.25 vs 0.80 s:
+#   Cranelift allocates and copies on several threads).
 # - hookwarden-hook (no wasm engine: it asks `hookwarden serve`) is built for
 #   musl where that target is installed (scripts/setup.sh adds it), also with
 #   RELR: glibc's start-up reads the CPU's cache sizes with CPUID, which traps
