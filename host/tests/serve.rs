@@ -217,7 +217,8 @@ fn the_server_checks_pins_on_every_call_and_follows_config_changes() {
 
 #[test]
 fn without_a_usable_server_the_hook_runs_the_rules_itself() {
-    let (_d, pack) = requirements("[hookwarden]\n");
+    // Starting one is tested below.
+    let (_d, pack) = requirements("[hookwarden]\nserver = \"if-running\"\n");
     let dir = tempfile::tempdir().unwrap();
     // A socket nobody listens on (a server that died).
     let stale = dir.path().join("stale.sock");
@@ -270,7 +271,23 @@ fn the_server_refuses_an_open_directory_and_a_second_server() {
         Duration::from_secs(30),
     );
     assert_ne!(out.code, 0);
-    assert!(out.stderr.contains("already listening"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("another server holds"),
+        "{}",
+        out.stderr
+    );
+    // One started by a hook call steps back quietly.
+    let out = run(
+        &[
+            "serve",
+            "--on-demand",
+            "--socket",
+            server.socket.to_str().unwrap(),
+        ],
+        b"",
+        Duration::from_secs(30),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
 }
 
 fn handed_off(run: &Run) -> bool {
@@ -279,7 +296,7 @@ fn handed_off(run: &Run) -> bool {
 
 #[test]
 fn the_engineless_hook_hands_every_unserved_call_to_hookwarden_hook() {
-    let (_d, pack) = requirements("[hookwarden]\n");
+    let (_d, pack) = requirements("[hookwarden]\nserver = \"if-running\"\n");
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.sock");
     let stale = dir.path().join("stale.sock");
@@ -316,6 +333,8 @@ fn the_engineless_hook_hands_every_unserved_call_to_hookwarden_hook() {
         }
     }
     mute_server.join().unwrap();
+    // `if-running`: no call started a server.
+    assert!(!dir.path().join("missing.lock").exists() && !missing.exists());
 
     // Registered with the word `hook` (`install --binary …/hookwarden-hook`):
     // the same call.

@@ -10,9 +10,9 @@
 use crate::judge::Judge;
 use crate::plan::{PlannedRule, plan};
 use crate::prepare::{Prepared, fail_decision, fail_reason, prepare};
-use crate::resident::{self, client::AskError, protocol};
+use crate::resident::{self, client::AskError, protocol, start::Started};
 use hookwarden_agents::{Adapter, AgentKind, Answer, RenderOptions};
-use hookwarden_config::{ConfigSource, HookwardenConfig};
+use hookwarden_config::{ConfigSource, HookwardenConfig, ServerUse};
 use hookwarden_event::{Aggregate, Decision, RuleOutcome, Verdict};
 use std::io::{Read, Seek, Write};
 use std::os::unix::net::UnixStream;
@@ -241,7 +241,7 @@ fn run_with<N: NoServer>(args: HookArgs, started: Instant) -> i32 {
     let fail_mode = config.fail_mode;
     let call_timeout_ms = config.limits.call_timeout_ms;
     let deadline = started + Duration::from_millis(call_timeout_ms);
-    let server = connect_server(&config);
+    let server = connect_server::<N>(&config);
     if server.is_none() && !N::HAS_ENGINE {
         // Nothing read yet: `hookwarden hook` gets this very stdin. If the
         // exec fails, the pipeline reads the payload and tries once more,
@@ -437,20 +437,64 @@ fn deadline_exceeded(ms: u64) -> String {
 }
 
 /// This user's `hookwarden serve`, connected, unless the configuration
-/// says not to ask one or none is listening.
-fn connect_server(config: &HookwardenConfig) -> Option<UnixStream> {
-    if !config.server {
+/// says not to ask one or none is listening. With none listening and
+/// `server = "on-demand"`, one is started for the next calls.
+fn connect_server<N: NoServer>(config: &HookwardenConfig) -> Option<UnixStream> {
+    if !config.server.asks() {
         return None;
     }
     let socket = resident::socket_path()?;
     match resident::client::connect(&socket) {
         Ok(stream) => Some(stream),
-        Err(AskError::NoServer) => None,
+        Err(AskError::NoServer) => {
+            if config.server == ServerUse::OnDemand {
+                start_server::<N>(&socket);
+            }
+            None
+        }
         Err(e) => {
             warn!("{e}; not asking a server");
             None
         }
     }
+}
+
+/// Start a server on `socket` for the calls after this one; this call
+/// goes on without it, whatever happens.
+fn start_server<N: NoServer>(socket: &std::path::Path) {
+    let _span = tracing::debug_span!("start server").entered();
+    let started = engine_program::<N>().and_then(|program| {
+        resident::start::start(socket, &program).map_err(|e| {
+            format!(
+                "{e}; not starting a server on {} (calls run their rules themselves)",
+                socket.display()
+            )
+        })
+    });
+    match started {
+        Ok(Started::Spawned(pid)) => {
+            info!(pid, socket = %socket.display(), "no server was running; started one for the next calls");
+        }
+        Ok(Started::AlreadyStarting) => debug!("a server is starting"),
+        Ok(Started::BackingOff { log }) => warn!(
+            "a server started less than {} s ago is not listening; see {}",
+            resident::start::RESTART_BACKOFF.as_secs(),
+            log.display()
+        ),
+        Err(e) => warn!("{e}"),
+    }
+}
+
+/// The program that runs rules: this one, or `hookwarden` beside this
+/// `hookwarden-hook`.
+fn engine_program<N: NoServer>() -> Result<PathBuf, String> {
+    let exe = std::env::current_exe()
+        .map_err(|e| format!("cannot find this program's path to run {ENGINE_PROGRAM}: {e}"))?;
+    Ok(if N::HAS_ENGINE {
+        exe
+    } else {
+        exe.with_file_name(ENGINE_PROGRAM)
+    })
 }
 
 /// The outcomes from the server, if it answers in time; `None`: the rules
@@ -479,9 +523,9 @@ fn ask_server(
 /// Returns only if that fails, with what went wrong.
 fn hand_off(payload: Option<&[u8]>, started: Instant) -> String {
     use std::os::unix::process::CommandExt;
-    let engine = match std::env::current_exe() {
-        Ok(exe) => exe.with_file_name(ENGINE_PROGRAM),
-        Err(e) => return format!("cannot find this program's path to run {ENGINE_PROGRAM}: {e}"),
+    let engine = match engine_program::<HandOff>() {
+        Ok(engine) => engine,
+        Err(e) => return e,
     };
     let mut command = std::process::Command::new(&engine);
     command

@@ -1,9 +1,16 @@
 //! `hookwarden serve`: keep rules loaded for this user's hook calls.
 
-use crate::resident::{self, server::Server};
+use crate::resident::{
+    self,
+    server::{BindError, ServeOptions, Server},
+};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 use tracing::{error, info};
+
+/// How long a server started by a hook call stays up without a call.
+pub const ON_DEMAND_IDLE_EXIT: Duration = Duration::from_secs(15 * 60);
 
 #[derive(clap::Args, Debug)]
 pub struct ServeArgs {
@@ -12,6 +19,15 @@ pub struct ServeArgs {
     /// /tmp/hookwarden-<uid>/serve.sock, which is where hook calls look.
     #[arg(long, value_name = "PATH")]
     pub socket: Option<PathBuf>,
+    /// Stop after this many seconds without a hook call. Default: never,
+    /// or 15 minutes with --on-demand.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_exit: Option<u64>,
+    /// Started by a hook call that found no server (`server = "on-demand"`,
+    /// the default): exit quietly if another server has the socket, and
+    /// make way when a hook of another hookwarden build asks.
+    #[arg(long)]
+    pub on_demand: bool,
 }
 
 pub fn run(args: ServeArgs) -> i32 {
@@ -22,22 +38,40 @@ pub fn run(args: ServeArgs) -> i32 {
         );
         return 2;
     };
-    let server = match Server::new() {
+    let options = ServeOptions {
+        idle_exit: args
+            .idle_exit
+            .map(Duration::from_secs)
+            .or(args.on_demand.then_some(ON_DEMAND_IDLE_EXIT)),
+        on_demand: args.on_demand,
+    };
+    // The socket first: a server that loses the race to it stops before
+    // it starts an engine.
+    let (listener, claim) = match Server::bind(&socket) {
+        Ok(bound) => bound,
+        Err(BindError::Taken(why)) if args.on_demand => {
+            info!("{why}; not starting another");
+            return 0;
+        }
+        Err(e) => {
+            error!("{e}");
+            return 1;
+        }
+    };
+    let server = match Server::new(options) {
         Ok(s) => Arc::new(s),
         Err(e) => {
             error!("cannot start the wasm engine: {e:#}");
             return 1;
         }
     };
-    let listener = match Server::bind(&socket) {
-        Ok(l) => l,
-        Err(e) => {
-            error!("{e}");
-            return 1;
-        }
-    };
-    info!(socket = %socket.display(), "serving hook calls");
-    match server.serve(listener) {
+    info!(
+        socket = %socket.display(),
+        pid = std::process::id(),
+        on_demand = args.on_demand,
+        "serving hook calls"
+    );
+    match server.serve(listener, claim) {
         Ok(()) => 0,
         Err(e) => {
             error!("stopped serving on {}: {e}", socket.display());

@@ -18,13 +18,18 @@
 //! per-user artifact store already gets (both run as the user the agent runs
 //! as). A hook that finds no server, a refusing one or one of a different
 //! build runs the rules itself, so a server can make a call faster but
-//! never changes its answer. Admins who want no server set
-//! `[hookwarden] server = false`.
+//! never changes its answer.
+//!
+//! Who runs it: by default the first hook call that finds none starts one
+//! ([`start`]), which stops by itself when idle. Admins who start it
+//! themselves set `[hookwarden] server = "if-running"`; `server = false`
+//! keeps every call in-process.
 
 pub mod client;
 pub mod protocol;
 #[cfg(feature = "engine")]
 pub mod server;
+pub mod start;
 
 use std::os::unix::fs::MetadataExt;
 use std::os::unix::io::AsRawFd;

@@ -26,6 +26,14 @@ pub struct Request<'a> {
     pub prepared: Prepared<'a>,
 }
 
+/// Only the build of a request: what a server can still read of a request
+/// from a build whose wire format it does not know.
+#[derive(Debug, Deserialize)]
+pub struct BuildOf<'a> {
+    #[serde(borrow)]
+    pub build: Cow<'a, str>,
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Requirements<'a> {
     pub path: Cow<'a, Path>,

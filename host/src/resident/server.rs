@@ -1,8 +1,9 @@
 //! `hookwarden serve`: run rules for hook calls, keeping them loaded.
 
 use super::protocol::{
-    MAX_REQUEST_BYTES, Request, Requirements, Response, build_id, read_frame, write_frame,
+    BuildOf, MAX_REQUEST_BYTES, Request, Requirements, Response, build_id, read_frame, write_frame,
 };
+use super::start;
 use crate::artifacts::Stores;
 use crate::judge::{Judge, RuleCache};
 use crate::plan::plan;
@@ -10,11 +11,12 @@ use hookwarden_config::HookwardenConfig;
 use hookwarden_event::Aggregate;
 use hookwarden_runtime::Runtime;
 use std::collections::HashMap;
-use std::os::unix::fs::{DirBuilderExt, FileTypeExt, PermissionsExt};
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, FileTypeExt, MetadataExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
 use std::time::{Duration, Instant};
 use tracing::{debug, info, warn};
 
@@ -32,6 +34,75 @@ const MAX_CONFIGS: usize = 8;
 /// process would see them. Loaded rules survive in the [`RuleCache`].
 const CONFIG_TTL: Duration = Duration::from_secs(60);
 
+/// How often a server checks its socket and how long it has been idle.
+const WATCH_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Why a server could not bind its socket.
+#[derive(Debug)]
+pub enum BindError {
+    /// Another server serves it.
+    Taken(String),
+    Failed(String),
+}
+
+impl From<String> for BindError {
+    fn from(why: String) -> BindError {
+        BindError::Failed(why)
+    }
+}
+
+impl std::fmt::Display for BindError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BindError::Taken(why) | BindError::Failed(why) => f.write_str(why),
+        }
+    }
+}
+
+/// A server's socket, and the lock that makes it the only server there.
+pub struct Claim {
+    socket: PathBuf,
+    /// (device, inode) of the socket file it bound: a file at that path
+    /// with another identity is not its to remove.
+    identity: (u64, u64),
+    lock: std::fs::File,
+}
+
+impl Claim {
+    /// Write this server's pid into the lock: for whoever wants to stop it,
+    /// and to tell hooks that it came up (see [`start`]).
+    fn announce(&self) {
+        let pid = format!("{}\n", std::process::id());
+        let mut lock = &self.lock;
+        if let Err(e) = lock
+            .set_len(0)
+            .and_then(|()| lock.write_all(pid.as_bytes()))
+        {
+            warn!(
+                "cannot write my pid into the lock beside {}: {e}",
+                self.socket.display()
+            );
+        }
+    }
+
+    fn is_ours(&self) -> bool {
+        file_identity(&self.socket) == Some(self.identity)
+    }
+
+    /// Remove the socket if it is still this server's.
+    fn release(&self) {
+        if self.is_ours() {
+            let _ = std::fs::remove_file(&self.socket);
+        }
+    }
+}
+
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    std::fs::symlink_metadata(path)
+        .ok()
+        .map(|m| (m.dev(), m.ino()))
+}
+
 /// Where the configuration came from: the requirements file and its exact
 /// text, or the built-in defaults.
 type ConfigKey = Option<(PathBuf, String)>;
@@ -47,11 +118,31 @@ pub struct Server {
     /// Worker threads started, and how many of them wait for a call.
     workers: AtomicUsize,
     idle: AtomicUsize,
+    options: ServeOptions,
+    started: Instant,
+    /// When the last call came, in ms after `started`.
+    last_call_ms: AtomicU64,
+    /// The socket this server listens on, once [`Server::serve`] runs.
+    claim: OnceLock<Claim>,
+}
+
+/// How a server runs, besides where.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    /// Stop after this long without a call.
+    pub idle_exit: Option<Duration>,
+    /// Started by a hook call ([`super::start`]): also stop when a hook of
+    /// another build asks, so that the next call starts that build's server.
+    pub on_demand: bool,
 }
 
 impl Server {
-    pub fn new() -> anyhow::Result<Server> {
+    pub fn new(options: ServeOptions) -> anyhow::Result<Server> {
         Ok(Server {
+            options,
+            started: Instant::now(),
+            last_call_ms: AtomicU64::new(0),
+            claim: OnceLock::new(),
             runtime: Arc::new(Runtime::resident()?),
             cache: Arc::new(RuleCache::new()),
             judges: Mutex::new(HashMap::new()),
@@ -67,10 +158,11 @@ impl Server {
         self.cache.len()
     }
 
-    /// Listen on `socket`: its directory is created private to this user
-    /// (and refused if it is not), and a stale socket left by a server that
-    /// died is replaced. A live one is an error.
-    pub fn bind(socket: &Path) -> Result<UnixListener, String> {
+    /// Claim `socket` and listen on it. Its directory is created private to
+    /// this user (and refused if it is not). The lock beside the socket
+    /// ([`super::start::lock_path`]) makes this the only server for it, so
+    /// a socket left by a server that died can be replaced safely.
+    pub fn bind(socket: &Path) -> Result<(UnixListener, Claim), BindError> {
         let dir = socket
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -84,18 +176,41 @@ impl Server {
         }
         super::check_socket_dir(dir)
             .map_err(|e| format!("not serving in {}: {e}", dir.display()))?;
+        let lock_at = start::lock_path(socket);
+        let lock = start::open_private(
+            &lock_at,
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true),
+        )
+        .map_err(|e| format!("cannot open {}: {e}", lock_at.display()))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(BindError::Taken(format!(
+                    "another server holds {} (its pid is in it)",
+                    lock_at.display()
+                )));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(format!("cannot lock {}: {e}", lock_at.display()).into());
+            }
+        }
         if let Ok(m) = std::fs::symlink_metadata(socket) {
             if !m.file_type().is_socket() {
                 return Err(format!(
                     "{} exists and is not a socket; remove it or pick another --socket",
                     socket.display()
-                ));
+                )
+                .into());
             }
+            // A server of a build before the lock may still listen there.
             if UnixStream::connect(socket).is_ok() {
-                return Err(format!(
+                return Err(BindError::Taken(format!(
                     "a server is already listening on {}",
                     socket.display()
-                ));
+                )));
             }
             std::fs::remove_file(socket)
                 .map_err(|e| format!("cannot remove the stale {}: {e}", socket.display()))?;
@@ -104,14 +219,29 @@ impl Server {
             .map_err(|e| format!("cannot listen on {}: {e}", socket.display()))?;
         std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o600))
             .map_err(|e| format!("{}: {e}", socket.display()))?;
-        Ok(listener)
+        let identity = file_identity(socket)
+            .ok_or_else(|| format!("{} vanished as it was bound", socket.display()))?;
+        Ok((
+            listener,
+            Claim {
+                socket: socket.to_owned(),
+                identity,
+                lock,
+            },
+        ))
     }
 
     /// Serve connections until the listener fails. Calls go to worker
     /// threads that stay up between calls (starting a thread per call would
     /// map and unmap its stack each time), started as needed up to
     /// [`MAX_CALLS`].
-    pub fn serve(self: Arc<Self>, listener: UnixListener) -> std::io::Result<()> {
+    pub fn serve(self: Arc<Self>, listener: UnixListener, claim: Claim) -> std::io::Result<()> {
+        claim.announce();
+        let _ = self.claim.set(claim);
+        let watch = Arc::clone(&self);
+        std::thread::Builder::new()
+            .name("hookwarden-watch".into())
+            .spawn(move || watch.watch())?;
         let (queue, calls) = mpsc::channel::<UnixStream>();
         let calls = Arc::new(Mutex::new(calls));
         for stream in listener.incoming() {
@@ -122,6 +252,8 @@ impl Server {
                     continue;
                 }
             };
+            self.last_call_ms
+                .store(self.started.elapsed().as_millis() as u64, Ordering::Release);
             if self.active.fetch_add(1, Ordering::AcqRel) >= MAX_CALLS {
                 self.active.fetch_sub(1, Ordering::AcqRel);
                 warn!("{MAX_CALLS} calls in flight; turning one away");
@@ -137,6 +269,40 @@ impl Server {
             }
         }
         Ok(())
+    }
+
+    /// Stop serving when the socket is no longer this server's (removed or
+    /// replaced: no hook can reach it any more), or when idle for
+    /// [`ServeOptions::idle_exit`].
+    fn watch(&self) {
+        let Some(claim) = self.claim.get() else {
+            return;
+        };
+        loop {
+            std::thread::sleep(WATCH_INTERVAL);
+            if !claim.is_ours() {
+                info!(socket = %claim.socket.display(), "the socket was removed or replaced; stopping");
+                std::process::exit(0);
+            }
+            if let Some(idle_exit) = self.options.idle_exit {
+                let last = Duration::from_millis(self.last_call_ms.load(Ordering::Acquire));
+                if self.active.load(Ordering::Acquire) == 0
+                    && self.started.elapsed().saturating_sub(last) >= idle_exit
+                {
+                    self.stop(&format!("no call for {} s", idle_exit.as_secs()));
+                }
+            }
+        }
+    }
+
+    /// Remove the socket (if still ours) and exit. A hook that connected
+    /// just before loses its server and runs its rules itself.
+    fn stop(&self, why: &str) -> ! {
+        if let Some(claim) = self.claim.get() {
+            claim.release();
+        }
+        info!("{why}; stopping");
+        std::process::exit(0)
     }
 
     fn start_worker(self: &Arc<Self>, calls: &Arc<Mutex<mpsc::Receiver<UnixStream>>>) {
@@ -176,9 +342,14 @@ impl Server {
             }
         };
         let started = Instant::now();
-        let response = self.answer(&body);
+        let (response, other_build) = self.answer(&body);
         if let Err(e) = write_frame(&mut &*stream, &response) {
             debug!("cannot send the answer: {e}");
+        }
+        if other_build && self.options.on_demand {
+            // The hookwarden on disk has changed under this server: make way
+            // for the server the next call starts from it.
+            self.stop("a hook of another hookwarden build asked");
         }
         // Logged once the answer is on its way: the hook waits for it.
         if let Response::Outcomes(outcomes) = response {
@@ -194,24 +365,36 @@ impl Server {
         }
     }
 
-    /// The response to one request's bytes.
-    pub fn answer(&self, body: &[u8]) -> Response {
+    /// The response to one request's bytes, and whether it came from a
+    /// hook of another build.
+    fn answer(&self, body: &[u8]) -> (Response, bool) {
+        let other_build = || {
+            let why = "this server is another hookwarden build; restart `hookwarden serve`";
+            (Response::Refused(why.into()), true)
+        };
         let mut request: Request = match serde_json::from_slice(body) {
             Ok(r) => r,
-            Err(e) => return Response::Refused(format!("unreadable request: {e}")),
+            // Another build may send another shape; its build still reads.
+            Err(e) => {
+                return match serde_json::from_slice::<BuildOf>(body) {
+                    Ok(b) if b.build != self.build => other_build(),
+                    _ => (Response::Refused(format!("unreadable request: {e}")), false),
+                };
+            }
         };
         if request.build != self.build {
-            return Response::Refused(
-                "this server is another hookwarden build; restart `hookwarden serve`".into(),
-            );
+            return other_build();
         }
         let judge = match self.judge_for(request.requirements.take()) {
             Ok(judge) => judge,
-            Err(e) => return Response::Refused(e),
+            Err(e) => return (Response::Refused(e), false),
         };
         // The shell analysis is derived data and not sent; redo it here.
         hookwarden_facts::analyze_shell(request.prepared.event.to_mut());
-        Response::Outcomes(judge.run(&request.prepared, |_| {}).outcomes)
+        (
+            Response::Outcomes(judge.run(&request.prepared, |_| {}).outcomes),
+            false,
+        )
     }
 
     /// The judge for a configuration: planned from exactly the text the

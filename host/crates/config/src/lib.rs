@@ -35,7 +35,7 @@ mod model;
 
 pub use error::ConfigError;
 pub use limits::Limits;
-pub use model::{AskFallback, HookwardenConfig, LimitsConfig, ModuleRef, RuleEntry};
+pub use model::{AskFallback, HookwardenConfig, LimitsConfig, ModuleRef, RuleEntry, ServerUse};
 
 use std::path::{Path, PathBuf};
 

@@ -36,13 +36,12 @@ pub struct HookwardenConfig {
     /// process may use; 1 runs them one after another.
     #[serde(default)]
     pub rule_threads: Option<usize>,
-    /// Let a running `hookwarden serve` of this user run the rules, with
-    /// rules kept loaded between calls (see the `resident` module of the
+    /// Whether a `hookwarden serve` of this user runs the rules, with rules
+    /// kept loaded between calls (see the `resident` module of the
     /// hookwarden crate). The hook still parses the payload, checks the
-    /// configuration and answers the agent itself; without a server it
-    /// runs the rules on its own. `false` never asks a server.
-    #[serde(default = "yes")]
-    pub server: bool,
+    /// configuration and answers the agent itself.
+    #[serde(default)]
+    pub server: ServerUse,
     #[serde(default)]
     pub rules: Vec<RuleEntry>,
 }
@@ -61,7 +60,7 @@ impl Default for HookwardenConfig {
             artifact_dir: None,
             user_artifact_store: true,
             rule_threads: None,
-            server: true,
+            server: ServerUse::default(),
             rules: Vec::new(),
         }
     }
@@ -144,6 +143,57 @@ pub enum AskFallback {
     Deny,
     /// Let the call through to the agent's own approval flow.
     Allow,
+}
+
+/// `server = …` under `[hookwarden]`: whether hook calls use a resident
+/// `hookwarden serve`, and whether they start one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ServerUse {
+    /// `true` or `"on-demand"`: ask this user's server; a call that finds
+    /// none starts one for the calls after it (which exits when idle) and
+    /// runs its own rules itself.
+    #[default]
+    OnDemand,
+    /// `"if-running"`: ask a server someone else started (a systemd user
+    /// unit, say), never start one.
+    IfRunning,
+    /// `false` or `"off"`: every call runs its rules itself.
+    Off,
+}
+
+impl ServerUse {
+    /// Whether a call asks a server at all.
+    pub fn asks(self) -> bool {
+        self != ServerUse::Off
+    }
+}
+
+impl<'de> Deserialize<'de> for ServerUse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = ServerUse;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(r#"true, false, "on-demand", "if-running" or "off""#)
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<ServerUse, E> {
+                Ok(if v {
+                    ServerUse::OnDemand
+                } else {
+                    ServerUse::Off
+                })
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ServerUse, E> {
+                match v {
+                    "on-demand" => Ok(ServerUse::OnDemand),
+                    "if-running" => Ok(ServerUse::IfRunning),
+                    "off" => Ok(ServerUse::Off),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// `[hookwarden.limits]`: defaults for every rule and the whole call.

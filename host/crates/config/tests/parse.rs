@@ -1,4 +1,6 @@
-use hookwarden_config::{AskFallback, ConfigError, ConfigSource, ModuleRef, load, parse};
+use hookwarden_config::{
+    AskFallback, ConfigError, ConfigSource, ModuleRef, ServerUse, load, parse,
+};
 use hookwarden_event::{ActionKind, Decision, HookEvent};
 use std::path::Path;
 
@@ -101,6 +103,32 @@ fn wrong_type_and_bad_values_are_located() {
     ));
     assert!(msg.contains(":5:"), "{msg}");
     assert!(msg.contains("not a SHA-256 digest"), "{msg}");
+}
+
+#[test]
+fn server_use_takes_a_bool_or_a_mode() {
+    let server = |value: &str| {
+        parse(&format!("[hookwarden]\nserver = {value}\n"), path())
+            .unwrap()
+            .unwrap()
+            .server
+    };
+    assert_eq!(server("true"), ServerUse::OnDemand);
+    assert_eq!(server("\"on-demand\""), ServerUse::OnDemand);
+    assert_eq!(server("\"if-running\""), ServerUse::IfRunning);
+    assert_eq!(server("false"), ServerUse::Off);
+    assert_eq!(server("\"off\""), ServerUse::Off);
+    let defaults = parse("[hookwarden]\n", path()).unwrap().unwrap();
+    assert_eq!(defaults.server, ServerUse::OnDemand);
+
+    let msg = invalid("[hookwarden]\nserver = \"always\"\n");
+    assert!(
+        msg.contains(":2:") && msg.contains("hookwarden.server"),
+        "{msg}"
+    );
+    assert!(msg.contains(r#""if-running""#), "{msg}");
+    let msg = invalid("[hookwarden]\nserver = 1\n");
+    assert!(msg.contains("hookwarden.server"), "{msg}");
 }
 
 #[test]

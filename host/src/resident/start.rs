@@ -1,0 +1,169 @@
+//! Starting a server on demand: a hook call that finds no server starts
+//! `hookwarden serve --on-demand` for the calls after it, and runs its own
+//! rules as if there were none.
+//!
+//! The call that starts a server does not wait for it: its answer never
+//! depends on one. Three files beside the socket keep starts orderly:
+//!
+//! - `<name>.lock`: a server holds an exclusive `flock` on it for as long
+//!   as it runs, so at most one serves a socket; a hook that finds it
+//!   locked knows one is starting. A hook that starts a server writes
+//!   `starting` into it, and the server its pid once it serves: a server
+//!   that failed to come up is started again only after
+//!   [`RESTART_BACKOFF`], not on every call.
+//! - `<name>.log`: the server's log, moved to `<name>.log.old` past
+//!   [`LOG_LIMIT`] when the next server starts.
+//!
+//! All of it lives in the socket's directory, which must be this user's and
+//! closed to everyone else (see [`super::check_socket_dir`]).
+
+use std::fs::{File, OpenOptions};
+use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, SystemTime};
+
+/// How long after one start another is not tried.
+pub const RESTART_BACKOFF: Duration = Duration::from_secs(10);
+/// A server's log is set aside when a server starts and finds it larger.
+pub const LOG_LIMIT: u64 = 4 << 20;
+
+/// What the lock file says between a start and the server serving.
+const STARTING: &[u8] = b"starting\n";
+
+/// The lock a server holds for `socket`.
+pub fn lock_path(socket: &Path) -> PathBuf {
+    socket.with_extension("lock")
+}
+
+/// Where a server started on demand for `socket` logs.
+pub fn log_path(socket: &Path) -> PathBuf {
+    socket.with_extension("log")
+}
+
+/// Open (creating, owner-only) a file in the socket's directory, never
+/// through a symlink.
+pub fn open_private(path: &Path, options: &mut OpenOptions) -> std::io::Result<File> {
+    options
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+}
+
+/// What [`start`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Started {
+    /// A server process was spawned; it serves once it has bound the socket.
+    Spawned(u32),
+    /// The lock is held: a server is starting (or running, not yet listening).
+    AlreadyStarting,
+    /// A server was started less than [`RESTART_BACKOFF`] ago and is not
+    /// listening: it failed, and its log says why.
+    BackingOff { log: PathBuf },
+}
+
+/// Start `program serve --on-demand` for `socket`, detached from this call:
+/// its own session, no terminal, stdin and stdout on /dev/null, stderr to
+/// its log, and none of this process's other file descriptors.
+pub fn start(socket: &Path, program: &Path) -> Result<Started, String> {
+    let dir = socket
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.exists() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    super::check_socket_dir(dir)?;
+
+    let lock_at = lock_path(socket);
+    let lock = open_private(
+        &lock_at,
+        OpenOptions::new().read(true).write(true).create(true),
+    )
+    .map_err(|e| format!("cannot open {}: {e}", lock_at.display()))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => return Ok(Started::AlreadyStarting),
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(format!("cannot lock {}: {e}", lock_at.display()));
+        }
+    }
+    // A start that never got to serving left its mark and a fresh mtime.
+    let mut mark = [0u8; STARTING.len()];
+    let unfinished = lock
+        .read_at(&mut mark, 0)
+        .is_ok_and(|n| mark[..n] == *STARTING);
+    let now = SystemTime::now();
+    let recent = lock.metadata().and_then(|m| m.modified()).is_ok_and(|at| {
+        now.duration_since(at)
+            .is_ok_and(|ago| ago < RESTART_BACKOFF)
+    });
+    if unfinished && recent {
+        return Ok(Started::BackingOff {
+            log: log_path(socket),
+        });
+    }
+    // Marks this start for the back-off; a server that serves replaces it
+    // with its pid.
+    lock.set_len(0)
+        .and_then(|()| lock.write_all_at(STARTING, 0))
+        .and_then(|()| lock.set_modified(now))
+        .map_err(|e| format!("cannot write {}: {e}", lock_at.display()))?;
+
+    let log = open_log(&log_path(socket))?;
+    let mut command = Command::new(program);
+    command
+        .args(["serve", "--on-demand", "--socket"])
+        .arg(socket)
+        .current_dir("/")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log);
+    // SAFETY: setsid and close_range are async-signal-safe system calls.
+    unsafe {
+        command.pre_exec(|| {
+            // Out of the agent's session and process group: its Ctrl-C, its
+            // terminal's hang-up and its kill of the hook's group are not
+            // for the server.
+            if libc::setsid() < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // Descriptors the agent let this process inherit (pipes it may
+            // wait on to close) must not live on in the server. Marked
+            // close-on-exec rather than closed: Rust's own exec-error pipe
+            // is among them. Kernels before 5.11 refuse this; then only the
+            // descriptors Rust opened are closed.
+            #[cfg(target_os = "linux")]
+            libc::syscall(
+                libc::SYS_close_range,
+                3u32,
+                u32::MAX,
+                libc::CLOSE_RANGE_CLOEXEC,
+            );
+            Ok(())
+        });
+    }
+    // The server takes the lock as it starts.
+    drop(lock);
+    let child = command
+        .spawn()
+        .map_err(|e| format!("cannot start {} serve: {e}", program.display()))?;
+    Ok(Started::Spawned(child.id()))
+}
+
+/// The server's log, appended to; set aside first when it has grown past
+/// [`LOG_LIMIT`].
+fn open_log(path: &Path) -> Result<File, String> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.len() > LOG_LIMIT) {
+        let old = path.with_extension("log.old");
+        std::fs::rename(path, &old)
+            .map_err(|e| format!("cannot move {} aside: {e}", path.display()))?;
+    }
+    open_private(path, OpenOptions::new().append(true).create(true))
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))
+}
