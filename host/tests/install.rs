@@ -51,6 +51,8 @@ impl Place {
             .current_dir(self.path("project"))
             .env_remove("HOOKWARDEN_LOG")
             .env("HOOKWARDEN_CACHE_DIR", common::cache_dir())
+            // Hook calls here start no server.
+            .env("HOOKWARDEN_SOCKET", "none")
             .env("HOOKWARDEN_INSTALL_ROOT", self.path("root"))
             .env("HOME", &home)
             .env("CODEX_HOME", home.join(".codex"))
@@ -556,7 +558,11 @@ fn a_changed_entry_is_updated_in_place_and_other_hooks_are_left_alone() {
     let pre = v["hooks"]["PreToolUse"].as_array().unwrap();
     assert_eq!(pre.len(), 1, "{v:#}");
     let cmd = pre[0]["hooks"][0]["command"].as_str().unwrap();
-    assert!(cmd.starts_with(common::bin()), "{cmd}");
+    // By default the engineless hook program beside this binary.
+    assert!(
+        cmd.starts_with(&format!("{} hook ", common::engineless_bin())),
+        "{cmd}"
+    );
 }
 
 #[test]

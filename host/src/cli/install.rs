@@ -23,9 +23,9 @@ pub struct TargetArgs {
     /// The agent settings file to edit instead of the scope's usual one.
     #[arg(long, value_name = "PATH")]
     pub config_file: Option<PathBuf>,
-    /// The hookwarden binary to register (default: this one). With a
-    /// `hookwarden serve` running, `hookwarden-hook` (beside this binary)
-    /// answers served calls faster.
+    /// The program to register. Default: `hookwarden-hook` beside this
+    /// binary (the fast hook call, which uses a server started on demand),
+    /// else this binary.
     #[arg(long, value_name = "PATH")]
     pub binary: Option<PathBuf>,
 }

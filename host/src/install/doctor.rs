@@ -175,7 +175,22 @@ pub fn doctor(req: &Request, env: &Env, self_test: bool) -> Vec<Check> {
     programs.sort();
     programs.dedup();
     for program in &programs {
-        out.push(check_binary(Path::new(program), &install));
+        let program = Path::new(program);
+        out.push(check_binary(program, &install));
+        // `hookwarden-hook` runs no rules itself: without a server every
+        // call goes to `hookwarden` beside it.
+        if program.file_name().is_some_and(|n| n == "hookwarden-hook") {
+            let engine = program.with_file_name("hookwarden");
+            let mut check = check_binary(&engine, &install);
+            if check.level == Level::Fail {
+                check.message = format!(
+                    "{}; {} hands every call no server judges to it",
+                    check.message,
+                    program.display()
+                );
+            }
+            out.push(check);
+        }
     }
 
     // The agent's own reasons not to run it.

@@ -153,10 +153,24 @@ pub struct Request {
     pub scope: Option<Scope>,
     /// The hookwarden requirements file the hook should read (`--requirements`).
     pub requirements: Option<PathBuf>,
-    /// The hookwarden binary to register (default: this one).
+    /// The program to register (default: `hookwarden-hook` beside this
+    /// binary, else this binary).
     pub binary: Option<PathBuf>,
     /// The agent's settings file to edit, instead of the scope's usual one.
     pub config_file: Option<PathBuf>,
+}
+
+/// The program to register by default for the hookwarden at `exe`:
+/// `hookwarden-hook` beside it where installed (it starts faster, asks the
+/// server the first call starts, and hands calls no server judges to
+/// `hookwarden`), else `exe` itself.
+fn hook_program(exe: PathBuf) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let engineless = exe.with_file_name("hookwarden-hook");
+    match std::fs::metadata(&engineless) {
+        Ok(m) if m.is_file() && m.permissions().mode() & 0o111 != 0 => engineless,
+        _ => exe,
+    }
 }
 
 /// One event to register: the agent's name for it and the matcher (for
@@ -249,6 +263,7 @@ impl Target {
             Some(b) => std::path::absolute(b).unwrap_or_else(|_| b.clone()),
             None => std::env::current_exe()
                 .and_then(std::fs::canonicalize)
+                .map(hook_program)
                 .map_err(|e| {
                     InstallError::new(format!(
                         "cannot find this binary's path ({e}); pass --binary PATH"
