@@ -286,6 +286,16 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     configs.push(("builtin".into(), builtin_req.clone()));
+    // The same for `hookwarden-hook` with no server, which must not start one.
+    let if_running_req = dir.join("builtin-if-running.toml");
+    std::fs::write(
+        &if_running_req,
+        format!(
+            "[hookwarden]\nartifact_dir = \"{}\"\nserver = \"if-running\"\n",
+            store_dir.display()
+        ),
+    )
+    .map_err(|e| e.to_string())?;
     for n in [1usize, 10, 50] {
         let mut body = format!("[hookwarden]\nartifact_dir = \"{}\"\n", store_dir.display());
         for i in 0..n {
@@ -432,7 +442,7 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         let mut s = Scenario::new(
             HANDED_OFF_SCENARIO,
             program,
-            &hook_args(&builtin_req)[1..]
+            &hook_args(&if_running_req)[1..]
                 .iter()
                 .map(String::as_str)
                 .collect::<Vec<_>>(),
@@ -494,6 +504,17 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
         }
         reports.insert(config, report);
     }
+    let first = match &engineless {
+        Some(program) => Some(first_calls(
+            program,
+            &hook_args(&builtin_req)[1..],
+            &allow,
+            dir,
+            &user_cache,
+            (args.runs / 10).clamp(5, 20),
+        )?),
+        None => None,
+    };
     let metering = metering_overhead(pack, args.runs.max(50))?;
     println!("binary: {} ({})", exe.display(), linkage(&exe));
     if engineless.is_none() {
@@ -502,7 +523,87 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
             crate::cli::HOOK_CLIENT_PROGRAM
         );
     }
-    report(&scenarios, &cold_ms, &metering, &reports, args)
+    report(
+        &scenarios,
+        &cold_ms,
+        &metering,
+        &reports,
+        first.as_ref(),
+        args,
+    )
+}
+
+/// The call that finds no server, with `server = "on-demand"` (the
+/// default): it starts one and runs the rules itself.
+struct FirstCalls {
+    /// Spawn to answer of that call.
+    call: Vec<Duration>,
+    /// From that call's spawn until the server it started serves.
+    ready: Vec<Duration>,
+}
+
+/// `runs` first calls of `program ARGS`, each with a socket of its own and
+/// the server it started stopped before the next.
+fn first_calls(
+    program: &Path,
+    args: &[String],
+    payload: &[u8],
+    dir: &Path,
+    user_cache: &Path,
+    runs: usize,
+) -> Result<FirstCalls, String> {
+    let mut first = FirstCalls {
+        call: Vec::new(),
+        ready: Vec::new(),
+    };
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    for i in 0..runs {
+        let socket = dir.join(format!("first-{i}/serve.sock"));
+        let mut s = Scenario::new("first call", program, &args, payload.to_vec());
+        s.env.push((
+            "HOOKWARDEN_CACHE_DIR".into(),
+            user_cache.display().to_string(),
+        ));
+        s.env.push((
+            crate::resident::SOCKET_ENV.into(),
+            socket.display().to_string(),
+        ));
+        let started = Instant::now();
+        s.call(false)?;
+        first.call.extend(s.samples);
+        // Serving: it writes its pid into the lock once it accepts calls.
+        let lock = crate::resident::start::lock_path(&socket);
+        let pid = loop {
+            let pid = std::fs::read_to_string(&lock)
+                .ok()
+                .and_then(|t| t.trim().parse::<i32>().ok());
+            if let Some(pid) = pid {
+                break pid;
+            }
+            if started.elapsed() > Duration::from_secs(30) {
+                return Err(format!(
+                    "the first call started no server on {} within 30 s",
+                    socket.display()
+                ));
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        };
+        first.ready.push(started.elapsed());
+        // SAFETY: plain FFI call; the pid is the server's, from its lock.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+        let stopping = Instant::now();
+        while std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            !stat
+                .rsplit_once(") ")
+                .is_some_and(|(_, r)| r.starts_with('Z'))
+        }) {
+            if stopping.elapsed() > Duration::from_secs(10) {
+                return Err(format!("server {pid} did not stop within 10 s"));
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+    Ok(first)
 }
 
 /// A scenario's name: `hookwarden <what>`, and `, served` before the
@@ -663,6 +764,7 @@ fn report(
     cold_ms: &BTreeMap<String, f64>,
     metering: &[f64; 2],
     servers: &BTreeMap<String, ServerReport>,
+    first: Option<&FirstCalls>,
     args: &BenchArgs,
 ) -> Result<(), String> {
     let by_name = |n: &str| scenarios.iter().find(|s| s.name == n);
@@ -715,6 +817,15 @@ fn report(
         println!(
             "{HANDED_OFF_SCENARIO}: {handed_off:.3} ms, {:+.3} ms over calling hookwarden hook",
             handed_off - direct
+        );
+    }
+    if let Some(first) = first {
+        let call = percentile(&first.call, 0.5).as_secs_f64() * 1000.0;
+        let ready = percentile(&first.ready, 0.5).as_secs_f64() * 1000.0;
+        println!(
+            "first call, no server yet (it starts one, then runs the rules itself): \
+             {call:.3} ms median of {}; the server it starts serves {ready:.1} ms after that call began",
+            first.call.len()
         );
     }
     println!();
@@ -801,6 +912,10 @@ fn report(
             "servers": servers.iter().map(|(config, s)| (config.clone(), serde_json::json!({"judged": s.judged, "peak_rss_kib": s.peak_rss_kib}))).collect::<BTreeMap<_, _>>(),
             "cold_compile_ms": cold_ms,
             "evaluate_us": {"metered": metering[0], "unmetered": metering[1]},
+            "first_call": first.map(|f| serde_json::json!({
+                "median_ms": percentile(&f.call, 0.5).as_secs_f64() * 1000.0,
+                "server_ready_ms": percentile(&f.ready, 0.5).as_secs_f64() * 1000.0,
+            })),
         });
         std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap_or_default())
             .map_err(|e| e.to_string())?;
