@@ -87,6 +87,9 @@ fi
 root=$(mktemp -d "${TMPDIR:-/tmp}/hookwarden-e2e.XXXXXX")
 failures=0
 cleanup() {
+    # The server the hook calls started; it would also stop with its socket.
+    server_pid=$(cat "$root/run/serve.lock" 2>/dev/null || true)
+    case "$server_pid" in '' | *[!0-9]*) ;; *) kill "$server_pid" 2>/dev/null || true ;; esac
     if [ "$failures" -ne 0 ] || [ -n "${E2E_KEEP:-}" ]; then
         log "runs kept in $root"
     else
@@ -135,11 +138,17 @@ stop_mock() {
 
 # The hook command line the CLI runs: the wrapper (which logs the call) around
 # hookwarden. $1 = run dir, $2 = agent name for --agent, rest: extra args.
+# As `hookwarden install` registers it: `hookwarden-hook` where it was built
+# beside hookwarden, with a server started on demand by the first call. That
+# server's socket (and so the server) lives in this run's root.
+hook_program=$hookwarden
+[ -x "$(dirname "$hookwarden")/hookwarden-hook" ] && hook_program=$(dirname "$hookwarden")/hookwarden-hook
+socket="$root/run/serve.sock"
 hook_command() {
     local run=$1 agent=$2
     shift 2
-    printf '%q ' "$here/hook-wrapper.sh" "$run/hooklog" "$hookwarden" hook --agent "$agent" \
-        --event PreToolUse "$@"
+    printf '%q ' env "HOOKWARDEN_SOCKET=$socket" "$here/hook-wrapper.sh" "$run/hooklog" \
+        "$hook_program" hook --agent "$agent" --event PreToolUse "$@"
 }
 
 seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
@@ -273,6 +282,15 @@ for agent in codex claude; do
     scenario "$agent" git-reset deny
     scenario "$agent" harmless allow
 done
+
+# The first call found no server and started one: later calls are served.
+calls=$(find "$root/runs" -path '*/hooklog/call-*' -name rc | wc -l)
+served=$(grep -c ' judged ' "$root/run/serve.log" 2>/dev/null || true)
+log "hook program: $hook_program; $calls hook calls, ${served:-0} served by the server the first one started"
+if [ "$hook_program" != "$hookwarden" ] && [ "$calls" -ge 2 ] && [ "${served:-0}" -lt 1 ]; then
+    printf 'FAIL  no hook call was served by an on-demand server (log: %s)\n' "$root/run/serve.log"
+    failures=$((failures + 1))
+fi
 
 elapsed=$(seconds "$HOOKWARDEN_E2E_STARTED" "$(date +%s.%N)")
 if [ "$failures" -ne 0 ]; then
