@@ -154,18 +154,7 @@ fn calls_that_find_no_server_at_once_start_one_between_them() {
 
 /// `hookwarden serve ARGS` with its stderr piped.
 fn serve(socket: &Path, args: &[&str]) -> std::process::Child {
-    Command::new(bin())
-        .arg("serve")
-        .args(args)
-        .arg("--socket")
-        .arg(socket)
-        .env("HOOKWARDEN_CACHE_DIR", cache_dir())
-        .env("HOOKWARDEN_LOG", "info")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+    serve_command(socket, args).spawn().unwrap()
 }
 
 /// Wait up to 30 s for `child` to exit; its status and stderr.

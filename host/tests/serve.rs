@@ -8,7 +8,7 @@ use common::*;
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -27,13 +27,7 @@ impl Server {
     fn start() -> Server {
         let dir = tempfile::tempdir().unwrap();
         let socket = dir.path().join("run/serve.sock");
-        let mut child = Command::new(bin())
-            .args(["serve", "--socket", socket.to_str().unwrap()])
-            .env("HOOKWARDEN_CACHE_DIR", cache_dir())
-            .env("HOOKWARDEN_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
+        let mut child = serve_command(&socket, &[])
             .spawn()
             .expect("spawn hookwarden serve");
         let log = Arc::new(Mutex::new(Vec::new()));

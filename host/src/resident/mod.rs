@@ -53,6 +53,25 @@ pub fn socket_path() -> Option<PathBuf> {
     Some(dir.join("serve.sock"))
 }
 
+/// The directory of `socket`, created (`0700`) if missing, and checked
+/// with [`check_socket_dir`].
+pub fn socket_dir(socket: &Path) -> Result<&Path, String> {
+    use std::os::unix::fs::DirBuilderExt;
+    let dir = socket
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.exists() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    check_socket_dir(dir)?;
+    Ok(dir)
+}
+
 /// The directory a socket may live in: a real directory, owned by this
 /// user, that nobody else may enter.
 pub fn check_socket_dir(dir: &Path) -> Result<(), String> {

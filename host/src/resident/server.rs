@@ -12,7 +12,7 @@ use hookwarden_event::Aggregate;
 use hookwarden_runtime::Runtime;
 use std::collections::HashMap;
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, FileTypeExt, MetadataExt, PermissionsExt};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -163,19 +163,8 @@ impl Server {
     /// ([`super::start::lock_path`]) makes this the only server for it, so
     /// a socket left by a server that died can be replaced safely.
     pub fn bind(socket: &Path) -> Result<(UnixListener, Claim), BindError> {
-        let dir = socket
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        if !dir.exists() {
-            std::fs::DirBuilder::new()
-                .recursive(true)
-                .mode(0o700)
-                .create(dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        }
-        super::check_socket_dir(dir)
-            .map_err(|e| format!("not serving in {}: {e}", dir.display()))?;
+        super::socket_dir(socket)
+            .map_err(|e| format!("not serving on {}: {e}", socket.display()))?;
         let lock_at = start::lock_path(socket);
         let lock = start::open_private(
             &lock_at,

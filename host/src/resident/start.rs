@@ -18,7 +18,7 @@
 //! closed to everyone else (see [`super::check_socket_dir`]).
 
 use std::fs::{File, OpenOptions};
-use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt};
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -67,18 +67,7 @@ pub enum Started {
 /// its own session, no terminal, stdin and stdout on /dev/null, stderr to
 /// its log, and none of this process's other file descriptors.
 pub fn start(socket: &Path, program: &Path) -> Result<Started, String> {
-    let dir = socket
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if !dir.exists() {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    }
-    super::check_socket_dir(dir)?;
+    super::socket_dir(socket)?;
 
     let lock_at = lock_path(socket);
     let lock = open_private(

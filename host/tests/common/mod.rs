@@ -69,6 +69,23 @@ pub fn engineless_bin() -> &'static str {
     env!("CARGO_BIN_EXE_hookwarden-hook")
 }
 
+/// `hookwarden serve ARGS --socket SOCKET` with the tests' artifact store,
+/// logging at `info` to a piped stderr.
+pub fn serve_command(socket: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(bin());
+    command
+        .arg("serve")
+        .args(args)
+        .arg("--socket")
+        .arg(socket)
+        .env("HOOKWARDEN_CACHE_DIR", cache_dir())
+        .env("HOOKWARDEN_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    command
+}
+
 /// Run `hookwarden ARGS` with `stdin`, killing it after `limit`.
 pub fn run(args: &[&str], stdin: &[u8], limit: Duration) -> Run {
     run_env(args, stdin, limit, &[])
