@@ -1,6 +1,8 @@
 //! Servers started on demand (`server = "on-demand"`, the default): the
 //! first call without a server starts one and answers on its own, the calls
-//! after it are served, and such a server goes away by itself.
+//! after it are served, and such a server goes away by itself. (Linux:
+//! whether a server still runs is read from /proc.)
+#![cfg(target_os = "linux")]
 
 mod common;
 
@@ -12,13 +14,47 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// Wait up to 30 s for `done`.
-fn wait_until(what: &str, done: impl Fn() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !done() {
-        assert!(Instant::now() < deadline, "{what}: not within 30 s");
-        std::thread::sleep(Duration::from_millis(20));
+/// `child`'s output, or a panic (and the child killed) after `limit`.
+fn wait_with_output_within(child: std::process::Child, limit: Duration) -> std::process::Output {
+    let pid = child.id() as libc::pid_t;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(limit) {
+        Ok(out) => out.unwrap(),
+        Err(_) => {
+            // SAFETY: plain FFI call on our child's pid.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            panic!("the hook did not finish within {limit:?}: something holds its pipes");
+        }
     }
+}
+
+/// `hookwarden-hook --agent codex --requirements REQ` on `rm -rf ~/`, set
+/// up further by `setup` (its environment is the test's own, plus the
+/// artifact store), within 60 s; its stdout and stderr.
+fn deny_call(requirements: &Path, setup: impl FnOnce(&mut Command)) -> (String, String) {
+    let mut command = Command::new(engineless_bin());
+    command
+        .args(["--agent", "codex", "--requirements"])
+        .arg(requirements)
+        .env("HOOKWARDEN_CACHE_DIR", cache_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    setup(&mut command);
+    let mut child = command.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(codex_pre_tool_use("rm -rf ~/").as_bytes())
+        .unwrap();
+    let out = wait_with_output_within(child, Duration::from_secs(60));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(stdout.contains("\"deny\""), "{stdout}");
+    (stdout, String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 fn listening(socket: &Path) -> bool {
@@ -249,43 +285,74 @@ fn a_server_that_fails_to_start_is_not_started_again_on_every_call() {
     let programs = dir.path().join("bin");
     std::fs::create_dir(&programs).unwrap();
     let hook_program = programs.join("hookwarden-hook");
-    std::fs::copy(engineless_bin(), &hook_program).unwrap();
-    let engine = programs.join("hookwarden");
-    std::fs::write(
-        &engine,
-        format!(
-            "#!/bin/sh\nif [ \"$1\" = serve ]; then echo 'this serve fails' >&2; exit 1; fi\nexec {} \"$@\"\n",
-            bin()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&engine, std::fs::Permissions::from_mode(0o755)).unwrap();
+    install_executable(&hook_program, &std::fs::read(engineless_bin()).unwrap());
+    let script = format!(
+        "#!/bin/sh\nif [ \"$1\" = serve ]; then echo 'this serve fails' >&2; exit 1; fi\nexec {} \"$@\"\n",
+        bin()
+    );
+    install_executable(&programs.join("hookwarden"), script.as_bytes());
     let socket = dir.path().join("run/serve.sock");
     let env = [
         ("HOOKWARDEN_SOCKET", socket.to_str().unwrap()),
-        ("HOOKWARDEN_LOG", "info"),
+        ("HOOKWARDEN_LOG", "debug"),
     ];
     let deny = codex_pre_tool_use("rm -rf ~/");
     let local = hook(&pack, &deny);
     let call = || codex_hook_call(hook_program.to_str().unwrap(), &[], &pack, &deny, &env);
 
+    let started = Instant::now();
     let first = call();
     assert!(started_one(&first), "{}", first.stderr);
     assert_eq!(first.stdout, local.stdout);
     wait_until("the failed start is logged", || {
         log_of(&socket).contains("this serve fails")
     });
-    for _ in 0..2 {
-        let next = call();
-        assert!(!started_one(&next), "{}", next.stderr);
+    // At once: taken for a start under way (the server has yet to lock).
+    let next = call();
+    assert!(!started_one(&next), "{}", next.stderr);
+    assert_eq!(next.stdout, local.stdout);
+    // Past the grace period, within the back-off: a start that failed.
+    let grace = Duration::from_millis(2200);
+    std::thread::sleep(grace.saturating_sub(started.elapsed()));
+    let later = call();
+    assert_eq!(later.stdout, local.stdout);
+    if started.elapsed() < Duration::from_secs(9) {
+        assert!(!started_one(&later), "{}", later.stderr);
         assert!(
-            next.stderr.contains("is not listening; see"),
+            later.stderr.contains("is not listening; see"),
             "{}",
-            next.stderr
+            later.stderr
         );
-        assert_eq!(next.stdout, local.stdout);
+        assert_eq!(log_of(&socket).matches("this serve fails").count(), 1);
+    } else {
+        eprintln!("this machine took over 9 s for four hook calls: back-off not checked");
     }
-    assert_eq!(log_of(&socket).matches("this serve fails").count(), 1);
+}
+
+#[test]
+fn a_server_of_another_build_does_not_start_for_a_hook() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("run/serve.sock");
+    let out = run(
+        &[
+            "serve",
+            "--on-demand",
+            "--for-build",
+            "1/0.0.0/another",
+            "--socket",
+            socket.to_str().unwrap(),
+        ],
+        b"",
+        Duration::from_secs(30),
+    );
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("another hookwarden build"),
+        "{}",
+        out.stderr
+    );
+    // It never took the socket or its lock: hooks back off.
+    assert!(!socket.exists() && !socket.with_extension("lock").exists());
 }
 
 #[test]
@@ -305,39 +372,25 @@ fn the_server_a_call_starts_keeps_none_of_the_calls_descriptors() {
     let (read_end, write_end) =
         unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
     let inherited = write_end.as_raw_fd();
-    let mut command = Command::new(engineless_bin());
-    command
-        .args(["--agent", "codex", "--requirements", pack.to_str().unwrap()])
-        .env("HOOKWARDEN_CACHE_DIR", cache_dir())
-        .env("HOOKWARDEN_SOCKET", &socket)
-        .env("HOOKWARDEN_LOG", "info")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    // SAFETY: fcntl is async-signal-safe. Only this child inherits the write
-    // end (close-on-exec stays set for every other test's children).
-    unsafe {
-        command.pre_exec(move || {
-            if libc::fcntl(inherited, libc::F_SETFD, 0) < 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let mut child = command.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(codex_pre_tool_use("rm -rf ~/").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let (_, stderr) = deny_call(&pack, |command| {
+        command
+            .env("HOOKWARDEN_SOCKET", &socket)
+            .env("HOOKWARDEN_LOG", "info");
+        // SAFETY: fcntl is async-signal-safe. Only this child inherits the
+        // write end (close-on-exec stays set for every other test's children).
+        unsafe {
+            command.pre_exec(move || {
+                if libc::fcntl(inherited, libc::F_SETFD, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    });
     assert!(
         stderr.contains("started one for the next calls"),
         "{stderr}"
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("\"deny\""));
     drop(write_end);
     wait_until("the server serves", || server_pid(&socket).is_some());
     let pid = server_pid(&socket).unwrap();
@@ -356,5 +409,76 @@ fn the_server_a_call_starts_keeps_none_of_the_calls_descriptors() {
         "the pipe did not reach end-of-file: the server holds it"
     );
     drop(dir);
+    wait_until("the server stops", || !running(pid));
+}
+
+#[test]
+fn a_server_waits_out_a_hook_that_holds_the_lock_for_a_moment() {
+    // A hook deciding whether to start a server holds the lock briefly; the
+    // server another call just started must not take that for a rival.
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("run/serve.sock");
+    std::fs::create_dir(dir.path().join("run")).unwrap();
+    std::fs::set_permissions(
+        dir.path().join("run"),
+        std::fs::Permissions::from_mode(0o700),
+    )
+    .unwrap();
+    let lock = std::fs::File::create(socket.with_extension("lock")).unwrap();
+    lock.try_lock().unwrap();
+    let mut child = serve(&socket, &["--on-demand"]);
+    std::thread::sleep(Duration::from_millis(100));
+    drop(lock);
+    wait_until("the server serves", || {
+        listening(&socket) && server_pid(&socket) == Some(child.id())
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn a_relative_socket_path_names_the_same_socket_for_the_server() {
+    let (_d, pack) = requirements("[hookwarden]\n");
+    let dir = tempfile::tempdir().unwrap();
+    deny_call(&pack, |command| {
+        command
+            .current_dir(dir.path())
+            .env("HOOKWARDEN_SOCKET", "run/serve.sock");
+    });
+    let socket = dir.path().join("run/serve.sock");
+    wait_until("the server serves", || {
+        listening(&socket) && server_pid(&socket).is_some()
+    });
+    let pid = server_pid(&socket).unwrap();
+    drop(dir);
+    wait_until("the server stops", || !running(pid));
+}
+
+#[test]
+fn by_default_the_server_of_this_build_lives_in_the_runtime_dir() {
+    let (_d, pack) = requirements("[hookwarden]\n");
+    let runtime = tempfile::tempdir().unwrap();
+    deny_call(&pack, |command| {
+        command
+            .env_remove("HOOKWARDEN_SOCKET")
+            .env("XDG_RUNTIME_DIR", runtime.path());
+    });
+    // serve-<16 hex digits naming this build>.sock
+    let dir = runtime.path().join("hookwarden");
+    let socket = || {
+        std::fs::read_dir(&dir).ok()?.find_map(|e| {
+            let path = e.ok()?.path();
+            let name = path.file_name()?.to_str()?.to_owned();
+            let tag = name.strip_prefix("serve-")?.strip_suffix(".sock")?;
+            (tag.len() == 16 && tag.bytes().all(|b| b.is_ascii_hexdigit())).then_some(path)
+        })
+    };
+    wait_until("the server listens", || {
+        socket().is_some_and(|s| listening(&s))
+    });
+    let socket = socket().unwrap();
+    wait_until("the server serves", || server_pid(&socket).is_some());
+    let pid = server_pid(&socket).unwrap();
+    drop(runtime);
     wait_until("the server stops", || !running(pid));
 }

@@ -244,7 +244,7 @@ fn without_a_usable_server_the_hook_runs_the_rules_itself() {
 }
 
 #[test]
-fn the_server_refuses_an_open_directory_and_a_second_server() {
+fn the_server_refuses_an_open_directory_and_a_second_server_waits() {
     let dir = tempfile::tempdir().unwrap();
     let open = dir.path().join("open");
     std::fs::create_dir(&open).unwrap();
@@ -258,30 +258,42 @@ fn the_server_refuses_an_open_directory_and_a_second_server() {
     assert!(out.stderr.contains("must be 0700"), "{}", out.stderr);
     assert!(!open.join("s.sock").exists());
 
-    let server = Server::start();
+    let socket = dir.path().join("run/serve.sock");
+    let mut first = serve_command(&socket, &[]).spawn().unwrap();
+    wait_until("the first server listens", || {
+        std::os::unix::net::UnixStream::connect(&socket).is_ok()
+    });
+    // One started by a hook call steps back quietly…
     let out = run(
-        &["serve", "--socket", server.socket.to_str().unwrap()],
-        b"",
-        Duration::from_secs(30),
-    );
-    assert_ne!(out.code, 0);
-    assert!(
-        out.stderr.contains("another server holds"),
-        "{}",
-        out.stderr
-    );
-    // One started by a hook call steps back quietly.
-    let out = run(
-        &[
-            "serve",
-            "--on-demand",
-            "--socket",
-            server.socket.to_str().unwrap(),
-        ],
+        &["serve", "--on-demand", "--socket", socket.to_str().unwrap()],
         b"",
         Duration::from_secs(30),
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
+    // …one started on purpose (a service, say) takes over when it stops.
+    let log = dir.path().join("second.log");
+    let mut second = serve_command(&socket, &[])
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let second_log = || std::fs::read_to_string(&log).unwrap_or_default();
+    wait_until("the second server waits", || {
+        second_log().contains("serving once it stops")
+    });
+    assert!(
+        second_log().contains("another server (pid "),
+        "{}",
+        second_log()
+    );
+    first.kill().unwrap();
+    first.wait().unwrap();
+    wait_until("the second server takes over", || {
+        std::os::unix::net::UnixStream::connect(&socket).is_ok()
+            && std::fs::read_to_string(socket.with_extension("lock"))
+                .is_ok_and(|pid| pid.trim() == second.id().to_string())
+    });
+    second.kill().unwrap();
+    second.wait().unwrap();
 }
 
 fn handed_off(run: &Run) -> bool {
@@ -359,7 +371,7 @@ fn the_engineless_hook_hands_every_unserved_call_to_hookwarden_hook() {
 fn the_engineless_hook_without_hookwarden_beside_it_answers_with_the_fail_mode() {
     let dir = tempfile::tempdir().unwrap();
     let alone = dir.path().join("hookwarden-hook");
-    std::fs::copy(engineless_bin(), &alone).unwrap();
+    install_executable(&alone, &std::fs::read(engineless_bin()).unwrap());
     let (_d, pack) = requirements("[hookwarden]\n");
     let missing = dir.path().join("missing.sock");
     let out = codex_hook_call(

@@ -198,7 +198,14 @@ pub fn main(started: Instant) -> i32 {
             test::run(args)
         }
         Command::Serve(args) => {
-            init_logging(tracing_subscriber::filter::LevelFilter::INFO);
+            // One line per call: for a server someone runs and reads. One
+            // started on demand logs to a file nobody watches, in memory
+            // ($XDG_RUNTIME_DIR), so only what goes wrong.
+            init_logging(if args.on_demand {
+                tracing_subscriber::filter::LevelFilter::WARN
+            } else {
+                tracing_subscriber::filter::LevelFilter::INFO
+            });
             serve::run(args)
         }
         Command::Install(args) => {

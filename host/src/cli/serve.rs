@@ -1,7 +1,7 @@
 //! `hookwarden serve`: keep rules loaded for this user's hook calls.
 
 use crate::resident::{
-    self,
+    self, protocol,
     server::{BindError, ServeOptions, Server},
 };
 use std::path::PathBuf;
@@ -15,8 +15,9 @@ pub const ON_DEMAND_IDLE_EXIT: Duration = Duration::from_secs(15 * 60);
 #[derive(clap::Args, Debug)]
 pub struct ServeArgs {
     /// The socket to listen on. Default: $HOOKWARDEN_SOCKET, else
-    /// $XDG_RUNTIME_DIR/hookwarden/serve.sock, else
-    /// /tmp/hookwarden-<uid>/serve.sock, which is where hook calls look.
+    /// $XDG_RUNTIME_DIR/hookwarden/serve-<build>.sock, else
+    /// /tmp/hookwarden-<uid>/serve-<build>.sock, which is where hook calls
+    /// of this build look.
     #[arg(long, value_name = "PATH")]
     pub socket: Option<PathBuf>,
     /// Stop after this many seconds without a hook call. Default: never,
@@ -28,6 +29,10 @@ pub struct ServeArgs {
     /// make way when a hook of another hookwarden build asks.
     #[arg(long)]
     pub on_demand: bool,
+    /// The build of the hook that started this server: a server of another
+    /// build could not judge its calls, so it does not start.
+    #[arg(long, value_name = "BUILD", hide = true)]
+    pub for_build: Option<String>,
 }
 
 pub fn run(args: ServeArgs) -> i32 {
@@ -38,6 +43,18 @@ pub fn run(args: ServeArgs) -> i32 {
         );
         return 2;
     };
+    if let Some(wanted) = &args.for_build
+        && *wanted != protocol::build_id()
+    {
+        // Exits before taking the lock: the hook that started it sees a
+        // start that never came up and backs off.
+        error!(
+            "not serving: the hook that started me is another hookwarden build \
+             ({wanted}; I am {}); install hookwarden and hookwarden-hook from the same build",
+            protocol::build_id()
+        );
+        return 1;
+    }
     let options = ServeOptions {
         idle_exit: args
             .idle_exit
@@ -47,7 +64,7 @@ pub fn run(args: ServeArgs) -> i32 {
     };
     // The socket first: a server that loses the race to it stops before
     // it starts an engine.
-    let (listener, claim) = match Server::bind(&socket) {
+    let (listener, claim) = match Server::bind(&socket, !args.on_demand) {
         Ok(bound) => bound,
         Err(BindError::Taken(why)) if args.on_demand => {
             info!("{why}; not starting another");

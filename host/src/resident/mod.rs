@@ -39,9 +39,10 @@ use std::path::{Path, PathBuf};
 /// for this process.
 pub const SOCKET_ENV: &str = "HOOKWARDEN_SOCKET";
 
-/// Where this user's server listens: `$HOOKWARDEN_SOCKET`, else
-/// `$XDG_RUNTIME_DIR/hookwarden/serve.sock`, else
-/// `/tmp/hookwarden-<uid>/serve.sock`. `None` when turned off.
+/// Where this user's server for this build listens: `$HOOKWARDEN_SOCKET`,
+/// else `$XDG_RUNTIME_DIR/hookwarden/serve-<build>.sock`, else
+/// `/tmp/hookwarden-<uid>/serve-<build>.sock`, `<build>` being
+/// [`protocol::build_tag`]. `None` when turned off.
 pub fn socket_path() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(SOCKET_ENV) {
         return (!path.is_empty() && path != "none").then(|| path.into());
@@ -50,7 +51,7 @@ pub fn socket_path() -> Option<PathBuf> {
         Some(runtime) => Path::new(&runtime).join("hookwarden"),
         None => PathBuf::from(format!("/tmp/hookwarden-{}", hookwarden_pin::current_uid())),
     };
-    Some(dir.join("serve.sock"))
+    Some(dir.join(format!("serve-{}.sock", protocol::build_tag())))
 }
 
 /// The directory of `socket`, created (`0700`) if missing, and checked

@@ -61,6 +61,17 @@ pub fn build_id() -> String {
     id
 }
 
+/// A short name for [`build_id`]: 16 hex digits of its 64-bit FNV-1a
+/// hash. It names the default socket, so that hooks of different builds
+/// (two installed versions, say) each get a server of their own instead of
+/// stopping each other's.
+pub fn build_tag() -> String {
+    let hash = build_id().bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("{hash:016x}")
+}
+
 pub fn write_frame(out: &mut impl Write, value: &impl Serialize) -> std::io::Result<()> {
     let body = serde_json::to_vec(value).map_err(std::io::Error::other)?;
     let len = u32::try_from(body.len()).map_err(std::io::Error::other)?;

@@ -34,6 +34,10 @@ const MAX_CONFIGS: usize = 8;
 /// process would see them. Loaded rules survive in the [`RuleCache`].
 const CONFIG_TTL: Duration = Duration::from_secs(60);
 
+/// How long a starting server waits for the lock before it concludes that
+/// another server holds it.
+const LOCK_PATIENCE: Duration = Duration::from_millis(200);
+
 /// How often a server checks its socket and how long it has been idle.
 const WATCH_INTERVAL: Duration = Duration::from_secs(1);
 
@@ -161,8 +165,11 @@ impl Server {
     /// Claim `socket` and listen on it. Its directory is created private to
     /// this user (and refused if it is not). The lock beside the socket
     /// ([`super::start::lock_path`]) makes this the only server for it, so
-    /// a socket left by a server that died can be replaced safely.
-    pub fn bind(socket: &Path) -> Result<(UnixListener, Claim), BindError> {
+    /// a socket left by a server that died can be replaced safely. With
+    /// `wait`, a socket another server holds is taken over once it stops
+    /// (a service started while a server started on demand still runs);
+    /// else that is [`BindError::Taken`].
+    pub fn bind(socket: &Path, wait: bool) -> Result<(UnixListener, Claim), BindError> {
         super::socket_dir(socket)
             .map_err(|e| format!("not serving on {}: {e}", socket.display()))?;
         let lock_at = start::lock_path(socket);
@@ -174,16 +181,34 @@ impl Server {
                 .create(true),
         )
         .map_err(|e| format!("cannot open {}: {e}", lock_at.display()))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(BindError::Taken(format!(
-                    "another server holds {} (its pid is in it)",
-                    lock_at.display()
-                )));
-            }
-            Err(std::fs::TryLockError::Error(e)) => {
-                return Err(format!("cannot lock {}: {e}", lock_at.display()).into());
+        // A server holds the lock for as long as it runs; a hook deciding
+        // whether to start one holds it for a moment (see `start`), maybe
+        // just as the server it started comes up: wait that moment out.
+        let patience = Instant::now() + LOCK_PATIENCE;
+        loop {
+            match lock.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if Instant::now() < patience => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    let holder = std::fs::read_to_string(&lock_at).unwrap_or_default();
+                    let why = format!(
+                        "another server (pid {}) holds {}",
+                        holder.trim(),
+                        lock_at.display()
+                    );
+                    if !wait {
+                        return Err(BindError::Taken(why));
+                    }
+                    info!("{why}; serving once it stops");
+                    lock.lock()
+                        .map_err(|e| format!("cannot lock {}: {e}", lock_at.display()))?;
+                    break;
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(format!("cannot lock {}: {e}", lock_at.display()).into());
+                }
             }
         }
         if let Ok(m) = std::fs::symlink_metadata(socket) {
@@ -306,7 +331,15 @@ impl Server {
                     let next = calls.lock().unwrap_or_else(|e| e.into_inner()).recv();
                     server.idle.fetch_sub(1, Ordering::AcqRel);
                     let Ok(stream) = next else { break };
-                    server.handle(&stream);
+                    // A call that panics must not take its worker, or the
+                    // count of calls in flight that idle-exit waits on,
+                    // with it. Its hook gets no answer and runs the rules.
+                    let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        server.handle(&stream)
+                    }));
+                    if handled.is_err() {
+                        warn!("a call panicked; its hook runs the rules itself");
+                    }
                     server.active.fetch_sub(1, Ordering::AcqRel);
                 }
             });

@@ -24,6 +24,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
 
+/// How long a start is taken to be under way before the server takes the
+/// lock; past it, a start that left no server is a failed one.
+pub const START_GRACE: Duration = Duration::from_secs(2);
 /// How long after one start another is not tried.
 pub const RESTART_BACKOFF: Duration = Duration::from_secs(10);
 /// A server's log is set aside when a server starts and finds it larger.
@@ -67,6 +70,9 @@ pub enum Started {
 /// its own session, no terminal, stdin and stdout on /dev/null, stderr to
 /// its log, and none of this process's other file descriptors.
 pub fn start(socket: &Path, program: &Path) -> Result<Started, String> {
+    // The server runs in `/`: a relative path would name another socket.
+    let socket = &std::path::absolute(socket)
+        .map_err(|e| format!("cannot make {} absolute: {e}", socket.display()))?;
     super::socket_dir(socket)?;
 
     let lock_at = lock_path(socket);
@@ -88,14 +94,20 @@ pub fn start(socket: &Path, program: &Path) -> Result<Started, String> {
         .read_at(&mut mark, 0)
         .is_ok_and(|n| mark[..n] == *STARTING);
     let now = SystemTime::now();
-    let recent = lock.metadata().and_then(|m| m.modified()).is_ok_and(|at| {
-        now.duration_since(at)
-            .is_ok_and(|ago| ago < RESTART_BACKOFF)
-    });
-    if unfinished && recent {
-        return Ok(Started::BackingOff {
-            log: log_path(socket),
-        });
+    let since_start = lock
+        .metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|at| now.duration_since(at).ok());
+    match since_start {
+        // Another call started one just now; it has yet to take the lock.
+        Some(ago) if unfinished && ago < START_GRACE => return Ok(Started::AlreadyStarting),
+        Some(ago) if unfinished && ago < RESTART_BACKOFF => {
+            return Ok(Started::BackingOff {
+                log: log_path(socket),
+            });
+        }
+        _ => {}
     }
     // Marks this start for the back-off; a server that serves replaces it
     // with its pid.
@@ -109,11 +121,16 @@ pub fn start(socket: &Path, program: &Path) -> Result<Started, String> {
     command
         .args(["serve", "--on-demand", "--socket"])
         .arg(socket)
+        // `program` may be another build than this hook (an upgrade half
+        // done): such a server would refuse every call, so it does not start.
+        .arg("--for-build")
+        .arg(super::protocol::build_id())
         .current_dir("/")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log);
-    // SAFETY: setsid and close_range are async-signal-safe system calls.
+    // SAFETY: setsid, close_range, getrlimit and fcntl are
+    // async-signal-safe system calls; nothing here allocates.
     unsafe {
         command.pre_exec(|| {
             // Out of the agent's session and process group: its Ctrl-C, its
@@ -122,18 +139,7 @@ pub fn start(socket: &Path, program: &Path) -> Result<Started, String> {
             if libc::setsid() < 0 {
                 return Err(std::io::Error::last_os_error());
             }
-            // Descriptors the agent let this process inherit (pipes it may
-            // wait on to close) must not live on in the server. Marked
-            // close-on-exec rather than closed: Rust's own exec-error pipe
-            // is among them. Kernels before 5.11 refuse this; then only the
-            // descriptors Rust opened are closed.
-            #[cfg(target_os = "linux")]
-            libc::syscall(
-                libc::SYS_close_range,
-                3u32,
-                u32::MAX,
-                libc::CLOSE_RANGE_CLOEXEC,
-            );
+            cloexec_from_3();
             Ok(())
         });
     }
@@ -143,6 +149,41 @@ pub fn start(socket: &Path, program: &Path) -> Result<Started, String> {
         .spawn()
         .map_err(|e| format!("cannot start {} serve: {e}", program.display()))?;
     Ok(Started::Spawned(child.id()))
+}
+
+/// Mark every descriptor from 3 up close-on-exec. Descriptors the agent let
+/// this process inherit (pipes it may wait on to close) must not live on in
+/// the server. Marked rather than closed: Rust's own exec-error pipe is
+/// among them. Runs between fork and exec: system calls only.
+unsafe fn cloexec_from_3() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: a plain system call on descriptor numbers.
+    if unsafe {
+        libc::syscall(
+            libc::SYS_close_range,
+            3u32,
+            u32::MAX,
+            libc::CLOSE_RANGE_CLOEXEC,
+        )
+    } == 0
+    {
+        return;
+    }
+    // Before Linux 5.11, and elsewhere: one by one, up to the limit.
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `limit` is a valid rlimit to fill.
+    let top = if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0 {
+        limit.rlim_cur.min(1 << 16) as libc::c_int
+    } else {
+        1024
+    };
+    for fd in 3..top {
+        // SAFETY: fcntl on a number that may not be open fails with EBADF.
+        unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+    }
 }
 
 /// The server's log, appended to; set aside first when it has grown past

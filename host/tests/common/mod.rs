@@ -69,6 +69,46 @@ pub fn engineless_bin() -> &'static str {
     env!("CARGO_BIN_EXE_hookwarden-hook")
 }
 
+/// Wait up to 30 s for `done`.
+pub fn wait_until(what: &str, done: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !done() {
+        assert!(Instant::now() < deadline, "{what}: not within 30 s");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Write an executable `to`, and wait (bounded) until it can run: a child
+/// another test thread forked while the file was open for writing holds it
+/// open until that child execs, and running the file meanwhile fails with
+/// "text file busy".
+pub fn install_executable(to: &Path, contents: &[u8]) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(to, contents).unwrap();
+    std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match Command::new(to)
+            .arg("--version")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+        {
+            Err(e) if e.raw_os_error() == Some(libc::ETXTBSY) => {
+                assert!(
+                    Instant::now() < deadline,
+                    "{}: still busy after 30 s",
+                    to.display()
+                );
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => panic!("cannot run {}: {e}", to.display()),
+            Ok(_) => return,
+        }
+    }
+}
+
 /// `hookwarden serve ARGS --socket SOCKET` with the tests' artifact store,
 /// logging at `info` to a piped stderr.
 pub fn serve_command(socket: &Path, args: &[&str]) -> Command {
