@@ -180,7 +180,10 @@ pub fn doctor(req: &Request, env: &Env, self_test: bool) -> Vec<Check> {
         // `hookwarden-hook` runs no rules itself: without a server every
         // call goes to `hookwarden` beside it.
         if program.file_name().is_some_and(|n| n == "hookwarden-hook") {
-            let engine = program.with_file_name("hookwarden");
+            // Beside the program itself, as it looks (through symlinks).
+            let engine = std::fs::canonicalize(program)
+                .unwrap_or_else(|_| program.to_owned())
+                .with_file_name("hookwarden");
             let mut check = check_binary(&engine, &install);
             if check.level == Level::Fail {
                 check.message = format!(
