@@ -140,14 +140,16 @@ stop_mock() {
 # hookwarden. $1 = run dir, $2 = agent name for --agent, rest: extra args.
 # As `hookwarden install` registers it: `hookwarden-hook` where it was built
 # beside hookwarden, with a server started on demand by the first call. That
-# server's socket (and so the server) lives in this run's root.
+# server's socket (and so the server) lives in this run's root; it logs each
+# call it judges (the hook itself stays at its default level).
 hook_program=$hookwarden
 [ -x "$(dirname "$hookwarden")/hookwarden-hook" ] && hook_program=$(dirname "$hookwarden")/hookwarden-hook
 socket="$root/run/serve.sock"
 hook_command() {
     local run=$1 agent=$2
     shift 2
-    printf '%q ' env "HOOKWARDEN_SOCKET=$socket" "$here/hook-wrapper.sh" "$run/hooklog" \
+    printf '%q ' env "HOOKWARDEN_SOCKET=$socket" "HOOKWARDEN_LOG=warn,hookwarden::resident::server=info" \
+        "$here/hook-wrapper.sh" "$run/hooklog" \
         "$hook_program" hook --agent "$agent" --event PreToolUse "$@"
 }
 
