@@ -259,6 +259,39 @@ fn rule_blocked_in_a_host_call_is_cut_off_by_the_call_deadline() {
 }
 
 #[test]
+fn a_payload_that_never_ends_gets_the_fail_answer_at_the_deadline() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let (_d, req) = requirements("[hookwarden]\n[hookwarden.limits]\ncall_timeout_ms = 1000\n");
+    let mut child = Command::new(bin())
+        .args(["hook", "--agent", "codex", "--event", "PreToolUse"])
+        .arg("--requirements")
+        .arg(&req)
+        .env("HOOKWARDEN_SOCKET", "none")
+        .env("HOOKWARDEN_CACHE_DIR", cache_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Half a payload, and the pipe stays open: the agent hangs.
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"{\"session_id\": \"01a2").unwrap();
+    let started = std::time::Instant::now();
+    let out = wait_with_output_within(child, Duration::from_secs(30));
+    let elapsed = started.elapsed();
+    drop(stdin);
+    let reason = assert_codex_pre_tool_use_deny(&Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+        elapsed,
+    });
+    assert!(reason.contains("deadline of 1000 ms"), "{reason}");
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+}
+
+#[test]
 fn fail_mode_allow_lets_a_broken_rule_pass() {
     let (_d, req) = requirements(&format!(
         "[hookwarden]\nfail_mode = \"allow\"\n{}",

@@ -14,23 +14,6 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// `child`'s output, or a panic (and the child killed) after `limit`.
-fn wait_with_output_within(child: std::process::Child, limit: Duration) -> std::process::Output {
-    let pid = child.id() as libc::pid_t;
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(limit) {
-        Ok(out) => out.unwrap(),
-        Err(_) => {
-            // SAFETY: plain FFI call on our child's pid.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-            panic!("the hook did not finish within {limit:?}: something holds its pipes");
-        }
-    }
-}
-
 /// `hookwarden-hook --agent codex --requirements REQ` on `rm -rf ~/`, set
 /// up further by `setup` (its environment is the test's own, plus the
 /// artifact store), within 60 s; its stdout and stderr.

@@ -17,7 +17,7 @@ use hookwarden_event::{Aggregate, Decision, RuleOutcome, Verdict};
 use std::io::{Read, Seek, Write};
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
-use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tracing::{debug, error, info, warn};
@@ -254,57 +254,80 @@ fn run_with<N: NoServer>(args: HookArgs, started: Instant) -> i32 {
         ..Progress::default()
     }));
 
-    let (tx, rx) = mpsc::channel::<Finished>();
-    let worker = {
+    // The deadline is kept by a watchdog thread that sleeps until then and
+    // answers with the fail mode if the call has not answered by that
+    // time. The call runs here: when it finishes first, as it almost
+    // always does, the process answers and exits without waking another
+    // thread (on a VM, waking a thread that sleeps on an idle CPU cost
+    // tens of µs per call).
+    let answering = Arc::new(AtomicBool::new(false));
+    let watchdog = {
         let progress = Arc::clone(&progress);
-        let adapter = hookwarden_agents::adapter(args.agent);
-        let event_hint = args.event.clone();
+        let answering = Arc::clone(&answering);
+        let agent = args.agent;
         std::thread::Builder::new()
-            .name("hookwarden-pipeline".into())
+            .name("hookwarden-deadline".into())
             .spawn(move || {
-                let setup = Setup {
-                    config,
-                    config_error,
-                    requirements,
-                    server,
-                    deadline,
-                };
-                let finished = pipeline::<N>(
+                std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
+                if answering.swap(true, Ordering::AcqRel) {
+                    // The call is answering; the process exits with it.
+                    return;
+                }
+                let adapter = hookwarden_agents::adapter(agent);
+                let answer = fail_answer(
                     adapter.as_ref(),
-                    event_hint.as_deref(),
-                    setup,
-                    &options,
                     &progress,
+                    fail_mode,
+                    &options,
+                    &deadline_exceeded(call_timeout_ms),
                 );
-                let _ = tx.send(finished);
+                std::process::exit(finish(&answer, started));
             })
     };
-
     let fail = |what: &str| fail_answer(adapter.as_ref(), &progress, fail_mode, &options, what);
-    let answer = match worker {
-        Err(e) => {
-            error!("cannot start the pipeline thread: {e}");
-            fail(&format!("internal error: {e}"))
-        }
-        Ok(_) => match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            Ok(Finished::Answer(answer)) => answer,
-            // A server that used up the whole deadline: answer here, where
-            // the payload has been read and the agent's event is known.
-            Ok(Finished::HandOff(_)) if Instant::now() >= deadline => {
-                fail(&deadline_exceeded(call_timeout_ms))
-            }
-            Ok(Finished::HandOff(payload)) => {
-                let e = hand_off(Some(&payload), started);
-                error!("{e}");
-                fail(&e)
-            }
-            Err(RecvTimeoutError::Timeout) => fail(&deadline_exceeded(call_timeout_ms)),
-            Err(RecvTimeoutError::Disconnected) => {
-                fail("internal error: the pipeline stopped without an answer")
-            }
-        },
+    if let Err(e) = watchdog {
+        error!("cannot start the deadline thread: {e}");
+        return finish(&fail(&format!("internal error: {e}")), started);
+    }
+    let setup = Setup {
+        config,
+        config_error,
+        requirements,
+        server,
+        deadline,
     };
-    let code = emit(&answer);
+    let finished = pipeline::<N>(
+        adapter.as_ref(),
+        args.event.as_deref(),
+        setup,
+        &options,
+        &progress,
+    );
+    if answering.swap(true, Ordering::AcqRel) {
+        // Past the deadline: the watchdog answers and exits the process.
+        loop {
+            std::thread::park();
+        }
+    }
+    let answer = match finished {
+        Finished::Answer(answer) => answer,
+        // A server that used up the whole deadline: answer here, where
+        // the payload has been read and the agent's event is known.
+        Finished::HandOff(_) if Instant::now() >= deadline => {
+            fail(&deadline_exceeded(call_timeout_ms))
+        }
+        Finished::HandOff(payload) => {
+            let e = hand_off(Some(&payload), started);
+            error!("{e}");
+            fail(&e)
+        }
+    };
+    finish(&answer, started)
+}
+
+/// Write the answer, log that it went out, and return the exit code.
+fn finish(answer: &Answer, started: Instant) -> i32 {
+    let code = emit(answer);
     info!(
         elapsed_us = started.elapsed().as_micros() as u64,
         "answered"

@@ -69,6 +69,28 @@ pub fn engineless_bin() -> &'static str {
     env!("CARGO_BIN_EXE_hookwarden-hook")
 }
 
+/// `child`'s output, or a panic (and the child killed) after `limit`.
+pub fn wait_with_output_within(
+    child: std::process::Child,
+    limit: Duration,
+) -> std::process::Output {
+    let pid = child.id() as libc::pid_t;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(limit) {
+        Ok(out) => out.unwrap(),
+        Err(_) => {
+            // SAFETY: plain FFI call on our child's pid.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            panic!(
+                "the program did not finish within {limit:?} (or something else holds its pipes)"
+            );
+        }
+    }
+}
+
 /// Wait up to 30 s for `done`.
 pub fn wait_until(what: &str, done: impl Fn() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(30);
