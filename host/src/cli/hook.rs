@@ -296,19 +296,26 @@ fn run_with<N: NoServer>(args: HookArgs, started: Instant) -> i32 {
         server,
         deadline,
     };
-    let finished = pipeline::<N>(
-        adapter.as_ref(),
-        args.event.as_deref(),
-        setup,
-        &options,
-        &progress,
-    );
+    // A bug that panics still ends in a deliberate answer.
+    let finished = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        pipeline::<N>(
+            adapter.as_ref(),
+            args.event.as_deref(),
+            setup,
+            &options,
+            &progress,
+        )
+    }));
     if answering.swap(true, Ordering::AcqRel) {
         // Past the deadline: the watchdog answers and exits the process.
         loop {
             std::thread::park();
         }
     }
+    let finished = match finished {
+        Ok(finished) => finished,
+        Err(_) => Finished::Answer(fail("internal error: the hook call panicked")),
+    };
     let answer = match finished {
         Finished::Answer(answer) => answer,
         // A server that used up the whole deadline: answer here, where
