@@ -52,13 +52,18 @@ pub enum Response {
 
 /// Identifies what a hook or server would do with a request: the wire
 /// format, this crate's version and the digest of every built-in rule.
-pub fn build_id() -> String {
-    let mut id = format!("1/{}", env!("CARGO_PKG_VERSION"));
-    for m in crate::builtin::modules() {
-        id.push('/');
-        id.push_str(m.sha256);
-    }
-    id
+/// Built once per process: a hook call needs it for the socket's name and
+/// again for its request.
+pub fn build_id() -> &'static str {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let mut id = format!("1/{}", env!("CARGO_PKG_VERSION"));
+        for m in crate::builtin::modules() {
+            id.push('/');
+            id.push_str(m.sha256);
+        }
+        id
+    })
 }
 
 /// A short name for [`build_id`]: 16 hex digits of its 64-bit FNV-1a

@@ -150,7 +150,7 @@ impl Server {
             runtime: Arc::new(Runtime::resident()?),
             cache: Arc::new(RuleCache::new()),
             judges: Mutex::new(HashMap::new()),
-            build: build_id(),
+            build: build_id().to_owned(),
             active: AtomicUsize::new(0),
             workers: AtomicUsize::new(0),
             idle: AtomicUsize::new(0),
