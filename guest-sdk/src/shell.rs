@@ -47,6 +47,8 @@
 
 use std::fmt;
 
+#[cfg(feature = "parser")]
+mod nesting;
 mod targets;
 #[cfg(feature = "parser")]
 mod walk;
@@ -226,7 +228,17 @@ impl fmt::Display for Opaque {
 /// hook call and hands the result to every rule as [`ShellCommand::analysis`].
 #[cfg(feature = "parser")]
 pub fn analyze(command: &str) -> Analysis {
-    walk::Analyzer::run(command)
+    // brush-parser has `unwrap`s that input reaches (a file descriptor
+    // number past `i32` in `99999999999>x`, which bash accepts): a panic
+    // there leaves the command unanalysed, never the caller down.
+    std::panic::catch_unwind(|| walk::Analyzer::run(command)).unwrap_or_else(|_| Analysis {
+        opaque: vec![Opaque {
+            reason: OpaqueReason::ParseError("the shell parser failed on it".into()),
+            snippet: command.chars().take(200).collect(),
+            via: Vec::new(),
+        }],
+        ..Analysis::default()
+    })
 }
 
 /// Shells that run a script given with `-c` or read one from stdin.

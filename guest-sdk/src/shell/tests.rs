@@ -254,3 +254,325 @@ fn write_targets_by_program() {
     assert_eq!(targets("touch a && truncate -s 0 b"), ["a", "b"]);
     assert_eq!(targets("cat a.txt; ls -la"), Vec::<String>::new());
 }
+
+/// Runs `analyze` on a thread with a small stack: a nesting bound that did
+/// not hold would overflow it (and abort the test run).
+fn analyze_on_small_stack(cmd: String, stack: usize) -> Analysis {
+    std::thread::Builder::new()
+        .stack_size(stack)
+        .spawn(move || analyze(&cmd))
+        .expect("thread")
+        .join()
+        .expect("no panic")
+}
+
+fn reasons(a: &Analysis) -> Vec<OpaqueReason> {
+    a.opaque.iter().map(|o| o.reason.clone()).collect()
+}
+
+#[test]
+fn the_brace_decoy_stack_bomb_is_refused() {
+    // bash runs `rm -rf ~`: `echo }` does not close the group.
+    let bomb = format!(
+        "{}rm -rf ~; {}",
+        "{ echo }; ".repeat(1453),
+        "}; ".repeat(1453)
+    );
+    let started = std::time::Instant::now();
+    let a = analyze_on_small_stack(bomb, 256 * 1024);
+    assert_eq!(reasons(&a), [OpaqueReason::TooDeep]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+}
+
+#[test]
+fn closer_decoys_do_not_lower_the_count() {
+    let deep = 200;
+    let bombs = [
+        format!(
+            "{}rm -rf ~; {}",
+            "if a; then echo fi; ".repeat(deep),
+            "fi; ".repeat(deep)
+        ),
+        format!(
+            "{}rm -rf ~; {}",
+            "while a; do echo done; ".repeat(deep),
+            "done; ".repeat(deep)
+        ),
+        format!(
+            "{}rm -rf ~; {}",
+            "for x in done; do echo done; ".repeat(deep),
+            "done; ".repeat(deep)
+        ),
+        format!(
+            "{}rm -rf ~\n{}",
+            "case a in a) echo esac; ".repeat(deep),
+            "esac\n".repeat(deep)
+        ),
+        format!(
+            "{}rm -rf ~; {}",
+            "( echo ')' \")\" \\); ".repeat(deep),
+            ") ".repeat(deep)
+        ),
+        format!(
+            "{}rm -rf ~; {}",
+            "{ [[ a == ]] ]] ]]; ".repeat(deep),
+            "}; ".repeat(deep)
+        ),
+        format!(
+            "{}rm -rf ~; {}",
+            "{ echo \"}\" '}' \\}; ".repeat(deep),
+            "}; ".repeat(deep)
+        ),
+        format!(
+            "{}rm -rf ~; {}",
+            "{ cat <<E\n}\nE\n".repeat(deep),
+            "}; ".repeat(deep)
+        ),
+        format!(
+            "{}rm -rf ~; {}",
+            "{ echo # }\n".repeat(deep),
+            "}; ".repeat(deep)
+        ),
+        format!(
+            "{}rm -rf ~\n{}",
+            "( case x in a) ".repeat(deep),
+            ";; esac )\n".repeat(deep)
+        ),
+        format!("{}rm -rf ~; {}", "f() { ".repeat(deep), "}; ".repeat(deep)),
+        format!("{}rm -rf ~", "coproc ".repeat(deep)),
+        format!("[[ {}a ]]", "! ".repeat(deep)),
+        format!("[[ a {}]]", "&& a ".repeat(20_000)),
+        format!("cat {}x{}", "<(cat ".repeat(deep), ")".repeat(deep)),
+    ];
+    for bomb in bombs {
+        let a = analyze_on_small_stack(bomb.clone(), 512 * 1024);
+        // Refused for depth (or, for `case`, for the re-parses first).
+        assert!(
+            reasons(&a)
+                .iter()
+                .any(|r| matches!(r, OpaqueReason::TooDeep | OpaqueReason::TooLarge)),
+            "{}: {:?}",
+            &bomb[..60],
+            a.opaque
+        );
+        assert!(a.commands_named("rm").next().is_none());
+    }
+}
+
+#[test]
+fn deep_expansions_are_refused() {
+    let deep = 300;
+    for bomb in [
+        format!("echo {}x{}", "$(echo ".repeat(deep), ")".repeat(deep)),
+        format!("echo {}x{}", "\"$(echo ".repeat(deep), ")\"".repeat(deep)),
+        format!("echo {}x{}", "${a:-".repeat(deep), "}".repeat(deep)),
+        format!("echo $(({}1{}))", "(".repeat(deep), ")".repeat(deep)),
+        format!("(({}1{}))", "(".repeat(deep), ")".repeat(deep)),
+        format!("cat <<E\n{}x{}\nE\n", "$(".repeat(deep), ")".repeat(deep)),
+        format!("cat <<E\n{}1}}\nE\n", "${x:-$((".repeat(12)),
+        format!("echo $(echo {}x{})", "@(".repeat(deep), ")".repeat(deep)),
+    ] {
+        let a = analyze_on_small_stack(bomb.clone(), 512 * 1024);
+        assert!(
+            reasons(&a)
+                .iter()
+                .any(|r| matches!(r, OpaqueReason::TooDeep | OpaqueReason::TooLarge)),
+            "{}: {:?}",
+            &bomb[..40],
+            a.opaque
+        );
+    }
+    // Backquotes nest through escapes: each level is parsed on its own.
+    let mut s = String::from("rm -rf ~");
+    for _ in 0..12 {
+        s = format!("echo `{}`", s.replace('\\', "\\\\").replace('`', "\\`"));
+    }
+    let a = analyze_on_small_stack(s, 512 * 1024);
+    assert!(a.commands_named("rm").next().is_some() || a.is_opaque());
+}
+
+#[test]
+fn the_deepest_accepted_input_fits_a_small_stack() {
+    // The most stack per level is a function body: 24 levels of them, twice
+    // (through `bash -c`, within the total nesting bound), around a word at
+    // its budget. Measured under 700 KiB in a debug build, about 210 KiB
+    // optimized; 1 MiB here leaves a margin either way.
+    let limit = super::nesting::MAX_NESTING;
+    let inner = format!(
+        "{}echo \"$(a \"$(b \"${{x:-$((1))}}\")\")\"{}",
+        "f() { ".repeat(limit - 1),
+        "; }".repeat(limit - 1)
+    );
+    let outer = format!(
+        "{}bash -c {}{}",
+        "f() { ".repeat(limit - 2),
+        shell_quote(&inner),
+        "; }".repeat(limit - 2)
+    );
+    let accepted = [
+        format!("{}rm{}", "f() { ".repeat(limit), "; }".repeat(limit)),
+        format!(
+            "{}rm; {}",
+            "if a; then ".repeat(limit),
+            "fi; ".repeat(limit)
+        ),
+        format!(
+            "[[ {}a{} ]]",
+            "( ".repeat(limit - 1),
+            " )".repeat(limit - 1)
+        ),
+        format!("echo {}x{}", "${a:-".repeat(8), "}".repeat(8)),
+        format!("echo {}x{}", "$(echo ".repeat(8), ")".repeat(8)),
+    ];
+    for cmd in accepted {
+        let a = analyze_on_small_stack(cmd.clone(), 1024 * 1024);
+        assert!(!a.is_opaque(), "{}: {:?}", &cmd[..40], a.opaque);
+    }
+    // Refused somewhere inside, after walking the outer levels.
+    analyze_on_small_stack(outer, 1024 * 1024);
+}
+
+#[test]
+fn exponential_backtracking_is_bounded() {
+    let started = std::time::Instant::now();
+    for cmd in [
+        // brush-parser tries `((` arithmetic at every `( (` and backtracks.
+        format!("{}x ;{}", "( ".repeat(22), ") ".repeat(22)),
+        format!("{}x ;{}", "(".repeat(22), ")".repeat(22)),
+        format!("[[ a =~ {}x ]]", "( ".repeat(22)),
+        format!("for (({}; ; )) do :; done", "( ".repeat(22)),
+        // The last `case` item is parsed twice, per level.
+        format!(
+            "{}echo x\n{}",
+            "case a in a) ".repeat(12),
+            "esac\n".repeat(12)
+        ),
+        // A failing process substitution is parsed again as a redirection.
+        format!("cat {}x fi{}", "<(cat ".repeat(22), ")".repeat(22)),
+        // The word grammar backtracks per nested expansion.
+        format!("echo {}\"x{}", "${x:-".repeat(20), "}".repeat(20)),
+        format!("cat <<E\n{}1}}\nE\n", "${x:-$((".repeat(10)),
+    ] {
+        let t = std::time::Instant::now();
+        let a = analyze(&cmd);
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(1),
+            "{}: {:?} {:?}",
+            &cmd[..30],
+            t.elapsed(),
+            a.opaque
+        );
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[test]
+fn output_bombs_are_refused() {
+    let started = std::time::Instant::now();
+    // Every command inside a group gets the group's redirections.
+    let redirects = format!("{{ {} }} {}", "a;".repeat(8000), ">x ".repeat(8000));
+    assert!(reasons(&analyze(&redirects)).contains(&OpaqueReason::TooLarge));
+    let braces = "echo {a,b}{c,d}{e,f}{g,h}{i,j}{k,l} ".repeat(5000);
+    assert!(reasons(&analyze(&braces)).contains(&OpaqueReason::TooLarge));
+    // brush-parser's tokenizer loops forever on this (an empty here-tag).
+    assert!(analyze("cat <<\"a$( <x$ ").is_opaque());
+    // Quadratic here-documents.
+    let heredocs = format!("cat {}\n{}", "<<A ".repeat(8000), "A\n".repeat(8000));
+    assert!(reasons(&analyze(&heredocs)).contains(&OpaqueReason::TooLarge));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[test]
+fn bash_subshells_are_not_arithmetic() {
+    // brush-parser alone reads these as `((…))` arithmetic, hiding the `rm`.
+    for cmd in ["( (rm -rf ~) )", "((rm -rf ~) )", "((cd /; rm -rf ~))"] {
+        let a = analyze(cmd);
+        assert!(
+            a.commands_named("rm").next().is_some(),
+            "{cmd}: {:?}",
+            a.commands
+        );
+    }
+    let cmd = "(( x = (1 + 2) * $(id -u) ))";
+    assert_eq!(programs(cmd), ["id"]);
+    assert!(!analyze(cmd).is_opaque());
+}
+
+#[test]
+fn brace_expansion_past_its_bound_is_opaque() {
+    // bash runs `rm rm … x x … -rf /`.
+    let a = analyze("{rm,x}{,}{,}{,}{,}{,}{,}{,}{,}{,}{,} -rf /");
+    assert!(
+        reasons(&a).contains(&OpaqueReason::TooLarge),
+        "{:?}",
+        a.commands
+    );
+    assert_eq!(programs("{rm,x}{,}{,}{,}{,}{,}{,} -rf /")[0], "rm");
+}
+
+#[test]
+fn realistic_scripts_are_analysed() {
+    let subs: String = (0..50)
+        .map(|i| format!("v{i}=$(git rev-parse HEAD~{i})\n"))
+        .collect();
+    let script = r#"#!/bin/bash
+set -euo pipefail
+# Build (and test) every crate; don't stop on the first failure.
+usage() { echo "usage: $0 [-v] dir..." >&2; exit 2; }
+log() {
+    local level=$1; shift
+    printf '%s [%s] %s\n' "$(date +%T)" "$level" "$*" >> "${LOG:-/tmp/build.log}"
+}
+for dir in "$@"; do
+    case "$dir" in
+        -v|--verbose) VERBOSE=1 ;;
+        -h) usage ;;
+        *.tmp|*/target/*) continue ;;
+        *)
+            if [[ -d "$dir" && ! -L "$dir" ]]; then
+                (cd "$dir" && cargo build --release 2>&1 | tee -a build.log) || log WARN "failed: $dir"
+            elif [ -f "$dir/Makefile" ]; then
+                make -C "$dir" -j"$(nproc)"
+            else
+                while read -r line; do
+                    [[ $line =~ ^#(.*)$ ]] && continue
+                    echo "${line%%=*}"
+                done < "$dir/.env"
+            fi
+            ;;
+    esac
+done
+count=$(( $(ls | wc -l) + 1 ))
+cat > summary.md <<EOF
+# Summary ($(date))
+Built ${count} dirs; see \`build.log\` (it's long).
+EOF
+git commit -m "$(cat <<'MSG'
+Fix the parser (don't crash on "}" or ")")
+
+It's done.
+MSG
+)"
+"#;
+    for cmd in [script.to_string(), subs] {
+        let a = analyze(&cmd);
+        assert!(!a.is_opaque(), "{:?}", a.opaque);
+        assert!(a.commands.len() > 10);
+    }
+}
+
+#[test]
+fn found_by_fuzzing_a_parser_panic_and_a_comment_hiding_the_end_of_a_substitution() {
+    // brush-parser unwraps a file descriptor past i32: opaque, not a panic.
+    assert!(analyze("echo 99999999999>x").is_opaque());
+    // bash reads this `$(` to the `)` on the third line: `rm` runs.
+    let a = analyze("cat <<E\n$(# )\nrm -rf ~\n)\nE\n");
+    assert!(a.is_opaque() || a.commands.iter().any(|c| c.program == "rm"), "{a:?}");
+    let a = analyze("echo $(# )\nrm -rf ~\n)");
+    assert!(a.is_opaque() || a.commands.iter().any(|c| c.program == "rm"), "{a:?}");
+    // Comments that end before the `)` are fine, and so is a quoted `#`.
+    let a = analyze("x=$(git rev-parse HEAD # the commit\n)");
+    assert!(!a.is_opaque(), "{a:?}");
+    assert!(a.commands.iter().any(|c| c.program == "git"), "{a:?}");
+    assert!(!analyze("echo \"$(date +%s)\" '#'").is_opaque());
+}

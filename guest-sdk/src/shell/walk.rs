@@ -3,7 +3,10 @@
 
 use brush_parser::ast;
 
-use super::words::{self, Sub};
+use std::fmt;
+
+use super::nesting::{self, Refusal};
+use super::words::{self, Converted, Sub};
 use super::wrappers::{self, Skip};
 use super::{Analysis, Opaque, OpaqueReason, Redirect, SimpleCommand, Word, basename, is_shell};
 
@@ -11,26 +14,42 @@ use super::{Analysis, Opaque, OpaqueReason, Redirect, SimpleCommand, Word, basen
 const MAX_DEPTH: usize = 8;
 /// Input bytes analysed (per parse).
 const MAX_INPUT: usize = 256 * 1024;
-/// Syntactic nesting (brackets, `if`, `case`, loops) per parse; brush-parser
-/// recurses on it, and a wasm stack is small.
-const MAX_NESTING: usize = 32;
+/// Input bytes parsed in one analysis, nested parses included (each
+/// substitution is parsed again on its own: nesting multiplies the work).
+const MAX_TOTAL_INPUT: usize = 4 * MAX_INPUT;
+/// Tokens parsed in one analysis, nested parses included (a nested parse
+/// reads its tokens again). Each parse is also held to 24 Ki tokens.
+const MAX_TOTAL_TOKENS: usize = 32 * 1024;
+/// Nesting summed over a chain of nested parses (`$(…)` in `bash -c '…'`
+/// in …): the walker recurses through all of them at once. Each parse is
+/// also held to [`nesting::MAX_NESTING`].
+const MAX_TOTAL_NESTING: usize = 2 * nesting::MAX_NESTING;
 /// Parses in one analysis (each substitution and nested shell is one).
 const MAX_PARSES: usize = 512;
 /// Commands reported in one analysis.
 const MAX_COMMANDS: usize = 4096;
+/// Arguments, redirections and assignments reported in one analysis (a
+/// redirection of a `{ …; }` is reported on every command inside).
+const MAX_ITEMS: usize = 1 << 16;
 /// Snippets are cut to this many characters.
 const SNIPPET_CHARS: usize = 200;
 
 pub(super) struct Analyzer {
     out: Analysis,
     parses: usize,
+    parsed_bytes: usize,
+    tokens_left: usize,
+    items: usize,
     too_large: bool,
+    budget: words::Budget,
 }
 
 #[derive(Clone, Default)]
 struct Ctx {
     via: Vec<String>,
     depth: usize,
+    /// Nesting of the enclosing parses, summed.
+    nesting: usize,
     background: bool,
     in_function: Option<String>,
     substituted_into: Option<String>,
@@ -89,44 +108,32 @@ fn cut(s: &str) -> String {
     out
 }
 
-/// The deepest syntactic nesting, over-approximated (quotes ignored).
-fn nesting(text: &str) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
-    let mut word = String::new();
-    let flush = |word: &mut String, depth: &mut usize, max: &mut usize| {
-        match word.as_str() {
-            "if" | "case" | "while" | "until" | "for" | "select" | "function" => {
-                *depth += 1;
-                *max = (*max).max(*depth);
-            }
-            "fi" | "esac" | "done" => *depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        word.clear();
-    };
-    for c in text.chars() {
-        match c {
-            '(' | '{' | '[' => {
-                flush(&mut word, &mut depth, &mut max);
-                depth += 1;
-                max = max.max(depth);
-            }
-            ')' | '}' | ']' => {
-                flush(&mut word, &mut depth, &mut max);
-                depth = depth.saturating_sub(1);
-            }
-            c if c.is_whitespace() || matches!(c, ';' | '&' | '|') => {
-                flush(&mut word, &mut depth, &mut max)
-            }
-            c => {
-                if word.len() < 8 {
-                    word.push(c);
-                }
+/// [`cut`] of a syntax node's text, without formatting all of it (a deep
+/// compound command's text is as long as the input, once per level).
+fn snippet(node: &impl fmt::Display) -> String {
+    /// Stops the formatting once it has enough.
+    struct Capped(String);
+    impl fmt::Write for Capped {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            self.0.push_str(s);
+            if self.0.len() > 4 * SNIPPET_CHARS {
+                Err(fmt::Error)
+            } else {
+                Ok(())
             }
         }
     }
-    flush(&mut word, &mut depth, &mut max);
-    max
+    let mut w = Capped(String::new());
+    let _ = fmt::write(&mut w, format_args!("{node}"));
+    cut(&w.0)
+}
+
+fn refusal(r: Refusal) -> OpaqueReason {
+    match r {
+        Refusal::TooDeep(_) => OpaqueReason::TooDeep,
+        Refusal::TooLarge(_) => OpaqueReason::TooLarge,
+        Refusal::Malformed(what) => OpaqueReason::ParseError(what.to_string()),
+    }
 }
 
 impl Analyzer {
@@ -134,7 +141,11 @@ impl Analyzer {
         let mut a = Analyzer {
             out: Analysis::default(),
             parses: 0,
+            parsed_bytes: 0,
+            tokens_left: MAX_TOTAL_TOKENS,
+            items: 0,
             too_large: false,
+            budget: words::Budget::default(),
         };
         a.analyze_text(command, &Ctx::default());
         a.out
@@ -152,28 +163,68 @@ impl Analyzer {
     }
 
     fn analyze_text(&mut self, text: &str, ctx: &Ctx) {
-        if ctx.depth > MAX_DEPTH || nesting(text) > MAX_NESTING {
+        if ctx.depth > MAX_DEPTH {
             self.opaque(OpaqueReason::TooDeep, text, ctx);
             return;
         }
         self.parses += 1;
-        if text.len() > MAX_INPUT || self.parses > MAX_PARSES {
+        self.parsed_bytes = self.parsed_bytes.saturating_add(text.len());
+        if text.len() > MAX_INPUT || self.parses > MAX_PARSES || self.parsed_bytes > MAX_TOTAL_INPUT
+        {
             self.opaque(OpaqueReason::TooLarge, text, ctx);
             return;
         }
         if text.trim().is_empty() {
             return;
         }
-        let mut parser =
-            brush_parser::Parser::new(std::io::Cursor::new(text.as_bytes()), words::options());
-        match parser.parse_program() {
-            Ok(program) => {
+        match parse(
+            text,
+            &mut self.tokens_left,
+            ctx.nesting,
+            MAX_COMMANDS - self.out.commands.len().min(MAX_COMMANDS),
+        ) {
+            Ok((program, depth)) => {
+                let mut c = ctx.clone();
+                c.nesting += depth;
                 for list in &program.complete_commands {
-                    self.walk_list(list, ctx);
+                    self.walk_list(list, &c);
                 }
             }
-            Err(e) => self.opaque(OpaqueReason::ParseError(e.to_string()), text, ctx),
+            Err(reason) => self.opaque(reason, text, ctx),
         }
+    }
+
+    /// Convert a word, reporting it when the word budget refuses it.
+    fn conv(&mut self, raw: &str, ctx: &Ctx) -> Converted {
+        let c = words::convert(raw, &mut self.budget);
+        self.check_budget(raw, ctx);
+        c
+    }
+
+    /// [`words::scan_subs`], reporting a refusal.
+    fn scan_subs(&mut self, text: &str, subs: &mut Vec<Sub>, ctx: &Ctx) -> bool {
+        let expands = words::scan_subs(text, subs, &mut self.budget);
+        self.check_budget(text, ctx);
+        expands
+    }
+
+    fn check_budget(&mut self, text: &str, ctx: &Ctx) {
+        if let Some(r) = self.budget.refused.take() {
+            self.opaque(refusal(r), text, ctx);
+        }
+    }
+
+    /// Room for `n` more reported items (arguments, redirections…)?
+    fn room(&mut self, n: usize, snippet: &str, ctx: &Ctx) -> bool {
+        self.items = self.items.saturating_add(n);
+        if self.items <= MAX_ITEMS {
+            return true;
+        }
+        if !self.too_large {
+            self.too_large = true;
+            self.opaque(OpaqueReason::TooLarge, snippet, ctx);
+        }
+        false
     }
 
     /// Parse `text` as a nested script.
@@ -185,6 +236,10 @@ impl Analyzer {
 
     fn walk_list(&mut self, list: &ast::CompoundList, ctx: &Ctx) {
         for item in &list.0 {
+            if self.too_large {
+                // Already opaque: the rest would only cost time.
+                return;
+            }
             if matches!(item.1, ast::SeparatorOperator::Async) && !ctx.background {
                 let mut c = ctx.clone();
                 c.background = true;
@@ -268,7 +323,7 @@ impl Analyzer {
                 let mut c = ctx.clone();
                 if let Some(list) = redirects {
                     for r in &list.0 {
-                        let (red, pending) = self.convert_redirect(r);
+                        let (red, pending) = self.convert_redirect(r, ctx);
                         c.redirects.push(red);
                         self.walk_pending(pending, ctx, None);
                     }
@@ -280,19 +335,19 @@ impl Analyzer {
                     .collect();
                 Head {
                     members,
-                    snippet: cut(&cc.to_string()),
+                    snippet: snippet(cc),
                     ..Head::default()
                 }
             }
             ast::Command::Function(f) => {
-                let name = words::convert(&f.fname.value).first().0.text;
+                let name = self.conv(&f.fname.value, ctx).first().0.text;
                 self.out.functions.push(name.clone());
                 let mut c = ctx.clone();
                 c.in_function = Some(name);
                 c.background = false;
                 if let Some(list) = &f.body.1 {
                     for r in &list.0 {
-                        let (red, pending) = self.convert_redirect(r);
+                        let (red, pending) = self.convert_redirect(r, ctx);
                         c.redirects.push(red);
                         self.walk_pending(pending, ctx, None);
                     }
@@ -327,7 +382,7 @@ impl Analyzer {
     /// Walk only the substitutions of a word (for, case, test operands).
     fn walk_word_subs(&mut self, raw: &str, ctx: &Ctx) {
         if raw.contains('$') || raw.contains('`') {
-            let subs = words::convert(raw).subs;
+            let subs = self.conv(raw, ctx).subs;
             self.walk_pending(
                 Pending {
                     subs,
@@ -341,7 +396,7 @@ impl Analyzer {
 
     fn walk_arith(&mut self, text: &str, ctx: &Ctx) {
         let mut subs = Vec::new();
-        words::scan_subs(text, &mut subs, 0);
+        self.scan_subs(text, &mut subs, ctx);
         self.walk_pending(
             Pending {
                 subs,
@@ -411,6 +466,12 @@ impl Analyzer {
         for sub in pending.subs {
             let mut c = ctx.nested(sub.label);
             c.substituted_into = consumer.map(str::to_string);
+            if sub.label == "$(…)" && comment_reaches_end(&sub.text) {
+                // brush-parser ends `$(` at a `)` inside a comment; bash
+                // reads on, to a `)` on a later line: what runs is unseen.
+                self.opaque(OpaqueReason::ShellOfNonLiteral, &sub.text, &c);
+                continue;
+            }
             self.analyze_text(&sub.text, &c);
         }
         for (label, text) in pending.procsubs {
@@ -420,7 +481,7 @@ impl Analyzer {
         }
     }
 
-    fn convert_redirect(&mut self, r: &ast::IoRedirect) -> (Redirect, Pending) {
+    fn convert_redirect(&mut self, r: &ast::IoRedirect, ctx: &Ctx) -> (Redirect, Pending) {
         let mut pending = Pending {
             subs: Vec::new(),
             procsubs: Vec::new(),
@@ -430,7 +491,7 @@ impl Analyzer {
                 let target = match target {
                     ast::IoFileRedirectTarget::Filename(w)
                     | ast::IoFileRedirectTarget::Duplicate(w) => {
-                        let (w, subs) = words::convert(&w.value).first();
+                        let (w, subs) = self.conv(&w.value, ctx).first();
                         pending.subs = subs;
                         w
                     }
@@ -452,7 +513,7 @@ impl Analyzer {
             ast::IoRedirect::HereDocument(fd, doc) => {
                 let body = doc.doc.value.clone();
                 let expands =
-                    doc.requires_expansion && words::scan_subs(&body, &mut pending.subs, 0);
+                    doc.requires_expansion && self.scan_subs(&body, &mut pending.subs, ctx);
                 Redirect {
                     fd: *fd,
                     op: if doc.remove_tabs { "<<-" } else { "<<" }.to_string(),
@@ -463,7 +524,7 @@ impl Analyzer {
                 }
             }
             ast::IoRedirect::HereString(fd, w) => {
-                let (w, subs) = words::convert(&w.value).first();
+                let (w, subs) = self.conv(&w.value, ctx).first();
                 pending.subs = subs;
                 Redirect {
                     fd: *fd,
@@ -472,7 +533,7 @@ impl Analyzer {
                 }
             }
             ast::IoRedirect::OutputAndError(w, append) => {
-                let (w, subs) = words::convert(&w.value).first();
+                let (w, subs) = self.conv(&w.value, ctx).first();
                 pending.subs = subs;
                 Redirect {
                     fd: None,
@@ -485,7 +546,10 @@ impl Analyzer {
     }
 
     fn walk_simple(&mut self, sc: &ast::SimpleCommand, ctx: &Ctx) -> Head {
-        let snippet = cut(&sc.to_string());
+        let snippet = snippet(sc);
+        if !self.room(ctx.redirects.len(), &snippet, ctx) {
+            return Head::default();
+        }
         let mut argv: Vec<Word> = Vec::new();
         let mut env = Vec::new();
         let mut redirects = ctx.redirects.clone();
@@ -500,15 +564,15 @@ impl Analyzer {
             pending: &mut pending,
         };
         for item in sc.prefix.iter().flat_map(|p| p.0.iter()) {
-            self.take_item(item, true, &mut acc);
+            self.take_item(item, true, &mut acc, ctx);
         }
         if let Some(w) = &sc.word_or_name {
-            let conv = words::convert(&w.value);
+            let conv = self.conv(&w.value, ctx);
             acc.argv.extend(conv.words);
             acc.pending.subs.extend(conv.subs);
         }
         for item in sc.suffix.iter().flat_map(|s| s.0.iter()) {
-            self.take_item(item, false, &mut acc);
+            self.take_item(item, false, &mut acc, ctx);
         }
 
         let head = self.resolve(argv, env, redirects, ctx, &snippet);
@@ -522,16 +586,17 @@ impl Analyzer {
         item: &ast::CommandPrefixOrSuffixItem,
         in_prefix: bool,
         acc: &mut Acc<'_>,
+        ctx: &Ctx,
     ) {
         match item {
             ast::CommandPrefixOrSuffixItem::IoRedirect(r) => {
-                let (red, p) = self.convert_redirect(r);
+                let (red, p) = self.convert_redirect(r, ctx);
                 acc.redirects.push(red);
                 acc.pending.subs.extend(p.subs);
                 acc.pending.procsubs.extend(p.procsubs);
             }
             ast::CommandPrefixOrSuffixItem::Word(w) => {
-                let conv = words::convert(&w.value);
+                let conv = self.conv(&w.value, ctx);
                 acc.argv.extend(conv.words);
                 acc.pending.subs.extend(conv.subs);
             }
@@ -539,14 +604,15 @@ impl Analyzer {
                 if in_prefix {
                     let value = match &a.value {
                         ast::AssignmentValue::Scalar(v) => {
-                            let (v, subs) = words::convert(&v.value).first();
+                            let (v, subs) = self.conv(&v.value, ctx).first();
                             acc.pending.subs.extend(subs);
                             v.text
                         }
                         ast::AssignmentValue::Array(items) => {
                             for (k, v) in items {
                                 for word in k.iter().chain(std::iter::once(v)) {
-                                    acc.pending.subs.extend(words::convert(&word.value).subs);
+                                    let subs = self.conv(&word.value, ctx).subs;
+                                    acc.pending.subs.extend(subs);
                                 }
                             }
                             "(…)".to_string()
@@ -559,7 +625,7 @@ impl Analyzer {
                     acc.env.push((name, value));
                 } else {
                     // `export X=$(…)`, `declare -a y=(…)`: an argument.
-                    let conv = words::convert(&w.value);
+                    let conv = self.conv(&w.value, ctx);
                     acc.argv.extend(conv.words);
                     acc.pending.subs.extend(conv.subs);
                 }
@@ -588,6 +654,11 @@ impl Analyzer {
                 self.too_large = true;
                 self.opaque(OpaqueReason::TooLarge, snippet, ctx);
             }
+            return None;
+        }
+        // The inherited redirections were counted by `walk_simple`.
+        let own = redirects.len().saturating_sub(ctx.redirects.len());
+        if !self.room(argv.len() + own + env.len(), snippet, ctx) {
             return None;
         }
         let (program_path, args) = match argv.split_first() {
@@ -952,6 +1023,36 @@ impl Analyzer {
     }
 }
 
+/// Parses `text`, after checking that brush-parser's recursion and
+/// backtracking on it stay bounded (see [`nesting`]). Returns the program
+/// and its nesting.
+fn parse(
+    text: &str,
+    tokens_left: &mut usize,
+    outer: usize,
+    commands_left: usize,
+) -> Result<(brush_parser::ast::Program, usize), OpaqueReason> {
+    let options = words::options();
+    let lexed = nesting::tokenizer_depth(text).map_err(refusal)?;
+    let tokens = brush_parser::uncached_tokenize_str(text, &options.tokenizer_options())
+        .map_err(|e| OpaqueReason::ParseError(cut(&e.to_string())))?;
+    *tokens_left = tokens_left
+        .checked_sub(tokens.len())
+        .ok_or(OpaqueReason::TooLarge)?;
+    let (tokens, shape) = nesting::check_tokens(tokens).map_err(refusal)?;
+    if shape.commands > commands_left {
+        // More commands than can be reported: opaque anyway, so unparsed.
+        return Err(OpaqueReason::TooLarge);
+    }
+    let depth = lexed.max(shape.depth);
+    if outer + depth > MAX_TOTAL_NESTING {
+        return Err(OpaqueReason::TooDeep);
+    }
+    let program = brush_parser::parse_tokens(&tokens, options)
+        .map_err(|e| OpaqueReason::ParseError(cut(&e.to_string())))?;
+    Ok((program, depth))
+}
+
 fn named(name: String, snippet: &str) -> Head {
     Head {
         name: Some(name),
@@ -1054,4 +1155,20 @@ fn printed_text(cmd: &SimpleCommand) -> Option<String> {
         }
     }
     Some(words::decode_ansi_c(&out))
+}
+
+/// Whether the last line of a `$(…)` body may hold a comment, one that
+/// would run past the `)` brush-parser took for its end (`$(# )`). Quotes are
+/// not followed: a `#` that could start a word counts (only an odd command
+/// writes one there).
+fn comment_reaches_end(body: &str) -> bool {
+    let last = body.rsplit('\n').next().unwrap_or(body);
+    let mut prev = None;
+    for c in last.chars() {
+        if c == '#' && prev.is_none_or(|p: char| p.is_whitespace() || matches!(p, ';' | '&' | '|' | '(')) {
+            return true;
+        }
+        prev = Some(c);
+    }
+    false
 }

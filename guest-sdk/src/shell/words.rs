@@ -16,9 +16,72 @@ use brush_parser::ParserOptions;
 use brush_parser::word::{TildeExpr, WordPiece, WordPieceWithSource};
 
 use super::Word;
+use super::nesting::{self, Refusal};
 
-/// Brace expansion stops (the word is kept as written) beyond this many words.
-const MAX_BRACE_WORDS: usize = 64;
+/// Brace expansion stops beyond this many words from one word (the word is
+/// kept as written, and the analysis is opaque: bash would expand it).
+const MAX_BRACE_WORDS: usize = 1024;
+/// ... or beyond this many characters from one word.
+const MAX_BRACE_CHARS: usize = 64 * 1024;
+/// Brace expansion nesting (`{a,{b,{c,…}}}`, `{a,b}{c,d}…` levels).
+const MAX_BRACE_DEPTH: usize = 16;
+/// Word grammar work per analysis (see [`nesting::word_cost`]).
+const MAX_WORD_WORK: u64 = 1 << 21;
+/// Characters of converted words per analysis (brace expansion multiplies).
+const MAX_WORD_CHARS: usize = 1 << 20;
+/// Words made by brace expansion per analysis (each costs a few µs).
+const MAX_BRACE_TOTAL: usize = 16 * 1024;
+
+/// What the word conversions of one analysis may still spend. A word over
+/// budget is kept unconverted and the refusal recorded: the caller reports
+/// it as opaque.
+pub(super) struct Budget {
+    work: u64,
+    chars: usize,
+    brace_words: usize,
+    pub refused: Option<Refusal>,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            work: MAX_WORD_WORK,
+            chars: MAX_WORD_CHARS,
+            brace_words: MAX_BRACE_TOTAL,
+            refused: None,
+        }
+    }
+}
+
+impl Budget {
+    /// May the word grammar run on `raw`?
+    fn admit(&mut self, raw: &str, heredoc: bool) -> bool {
+        if self.refused.is_some() {
+            return false;
+        }
+        let cost = nesting::word_cost(raw, heredoc);
+        if cost > nesting::MAX_WORD_COST {
+            self.refused = Some(Refusal::TooDeep("expansions nested in a word"));
+            return false;
+        }
+        if cost > self.work {
+            self.refused = Some(Refusal::TooLarge("words to read"));
+            return false;
+        }
+        self.work -= cost;
+        true
+    }
+
+    fn spend_chars(&mut self, n: usize) -> bool {
+        if n > self.chars {
+            self.refused
+                .get_or_insert(Refusal::TooLarge("expanded words"));
+            return false;
+        }
+        self.chars -= n;
+        true
+    }
+}
 
 pub(super) fn options() -> &'static ParserOptions {
     static OPTIONS: OnceLock<ParserOptions> = OnceLock::new();
@@ -66,22 +129,55 @@ impl Builder {
 }
 
 /// Convert a raw word (as brush-parser's `ast::Word::value` holds it).
-pub(super) fn convert(raw: &str) -> Converted {
+pub(super) fn convert(raw: &str, budget: &mut Budget) -> Converted {
     let mut b = Builder {
         literal: true,
         ..Builder::default()
     };
+    if !budget.admit(raw, false) {
+        // Kept as written, non-literal; the refusal makes the analysis opaque.
+        return Converted {
+            words: vec![Word {
+                text: raw.to_string(),
+                literal: false,
+            }],
+            subs: Vec::new(),
+        };
+    }
     match brush_parser::word::parse(raw, options()) {
-        Ok(pieces) => pieces_into(&pieces, raw, false, &mut b),
+        Ok(pieces) => pieces_into(&pieces, raw, false, &mut b, budget),
         Err(_) => {
             // Not a word brush-parser understands: keep it, as non-literal,
             // so that a program name like this is opaque.
             b.literal = false;
             b.push_str(&brush_parser::unquote_str(raw), true);
-            scan_subs(raw, &mut b.subs, 0);
+            scan_subs(raw, &mut b.subs, budget);
         }
     }
-    let words = brace_expand(&b.chars)
+    let texts = match brace_expand(&b.chars, budget.chars, budget.brace_words) {
+        Some(texts) => {
+            if texts.len() > 1 {
+                budget.brace_words -= texts.len();
+            }
+            texts
+        }
+        None => {
+            budget
+                .refused
+                .get_or_insert(Refusal::TooLarge("a brace expansion"));
+            vec![b.chars.iter().map(|(c, _)| *c).collect()]
+        }
+    };
+    if !budget.spend_chars(texts.iter().map(String::len).sum()) {
+        return Converted {
+            words: vec![Word {
+                text: raw.to_string(),
+                literal: false,
+            }],
+            subs: b.subs,
+        };
+    }
+    let words = texts
         .into_iter()
         .map(|text| Word {
             text,
@@ -96,10 +192,14 @@ pub(super) fn convert(raw: &str) -> Converted {
 
 /// The substitutions inside text where quotes are ordinary characters (a
 /// here-document body, an arithmetic expression, a parameter expansion's
-/// operand). Returns whether the text holds any expansion.
-pub(super) fn scan_subs(text: &str, subs: &mut Vec<Sub>, depth: usize) -> bool {
-    if depth > 8 || !(text.contains('$') || text.contains('`')) {
+/// operand). Returns whether the text holds any expansion (or could not be
+/// read: then the budget says why).
+pub(super) fn scan_subs(text: &str, subs: &mut Vec<Sub>, budget: &mut Budget) -> bool {
+    if !(text.contains('$') || text.contains('`')) {
         return false;
+    }
+    if !budget.admit(text, true) {
+        return true;
     }
     let Ok(pieces) = brush_parser::word::parse_heredoc(text, options()) else {
         return true;
@@ -108,7 +208,7 @@ pub(super) fn scan_subs(text: &str, subs: &mut Vec<Sub>, depth: usize) -> bool {
         literal: true,
         ..Builder::default()
     };
-    pieces_into(&pieces, text, false, &mut b);
+    pieces_into(&pieces, text, false, &mut b, budget);
     subs.extend(b.subs);
     !b.literal
 }
@@ -117,14 +217,22 @@ fn raw_slice<'a>(raw: &'a str, p: &WordPieceWithSource) -> &'a str {
     raw.get(p.start_index..p.end_index).unwrap_or("$…")
 }
 
-fn pieces_into(pieces: &[WordPieceWithSource], raw: &str, quoted: bool, b: &mut Builder) {
+fn pieces_into(
+    pieces: &[WordPieceWithSource],
+    raw: &str,
+    quoted: bool,
+    b: &mut Builder,
+    budget: &mut Budget,
+) {
     for p in pieces {
         match &p.piece {
             WordPiece::Text(s) => b.push_str(s, quoted),
             WordPiece::SingleQuotedText(s) => b.push_str(s, true),
             WordPiece::AnsiCQuotedText(s) => b.push_str(&decode_ansi_c(s), true),
             WordPiece::DoubleQuotedSequence(inner)
-            | WordPiece::GettextDoubleQuotedSequence(inner) => pieces_into(inner, raw, true, b),
+            | WordPiece::GettextDoubleQuotedSequence(inner) => {
+                pieces_into(inner, raw, true, b, budget)
+            }
             WordPiece::TildeExpansion(t) => {
                 let s = match t {
                     TildeExpr::Home => "~".to_string(),
@@ -147,7 +255,7 @@ fn pieces_into(pieces: &[WordPieceWithSource], raw: &str, quoted: bool, b: &mut 
                     .strip_prefix("${")
                     .and_then(|s| s.strip_suffix('}'))
                     .unwrap_or("");
-                scan_subs(inner, &mut b.subs, 1);
+                scan_subs(inner, &mut b.subs, budget);
             }
             WordPiece::CommandSubstitution(inner) => {
                 b.literal = false;
@@ -176,7 +284,7 @@ fn pieces_into(pieces: &[WordPieceWithSource], raw: &str, quoted: bool, b: &mut 
             WordPiece::ArithmeticExpression(e) => {
                 b.literal = false;
                 b.push_str(raw_slice(raw, p), true);
-                scan_subs(&e.value, &mut b.subs, 1);
+                scan_subs(&e.value, &mut b.subs, budget);
             }
         }
     }
@@ -278,46 +386,60 @@ pub(super) fn decode_ansi_c(s: &str) -> String {
 }
 
 /// Bash brace expansion of the unquoted braces in `chars`: `{a,b}`,
-/// `{1..3}`, `{a..c}`, nested. Bounded: more than [`MAX_BRACE_WORDS`] words
-/// keeps the word as written.
-fn brace_expand(chars: &[(char, bool)]) -> Vec<String> {
+/// `{1..3}`, `{a..c}`, nested. Bounded: `None` past [`MAX_BRACE_WORDS`]
+/// words (or the `words` the analysis has left), [`MAX_BRACE_CHARS`]
+/// characters (or the `room` it has left), or [`MAX_BRACE_DEPTH`] levels.
+fn brace_expand(chars: &[(char, bool)], room: usize, words: usize) -> Option<Vec<String>> {
     let plain = || chars.iter().map(|(c, _)| *c).collect::<String>();
     if !chars.iter().any(|&(c, q)| c == '{' && !q) {
-        return vec![plain()];
+        return Some(vec![plain()]);
     }
     let mut out = Vec::new();
-    if expand_into(chars, &mut out, 0) && !out.is_empty() {
-        out
-    } else {
-        vec![plain()]
+    // Stop at what the analysis may still hold, too.
+    let mut size = MAX_BRACE_CHARS.saturating_sub(room);
+    let most = MAX_BRACE_WORDS.min(words);
+    expand_into(chars, &mut out, &mut size, most, 0)?;
+    if out.is_empty() {
+        return Some(vec![plain()]);
     }
+    Some(out)
 }
 
-/// Returns false when the expansion grew beyond the bounds.
-fn expand_into(chars: &[(char, bool)], out: &mut Vec<String>, depth: usize) -> bool {
-    if depth > 16 || out.len() > MAX_BRACE_WORDS {
-        return false;
+/// `None` when the expansion grew beyond the bounds.
+fn expand_into(
+    chars: &[(char, bool)],
+    out: &mut Vec<String>,
+    size: &mut usize,
+    most: usize,
+    depth: usize,
+) -> Option<()> {
+    if depth > MAX_BRACE_DEPTH || *size > MAX_BRACE_CHARS {
+        return None;
     }
-    let Some((open, close, alternatives)) = find_brace(chars) else {
+    let Some((open, close, alternatives)) = find_brace(chars)? else {
+        // One word always fits (the word itself, unexpanded).
+        if out.len() >= most.max(1) {
+            return None;
+        }
+        *size += chars.len();
         out.push(chars.iter().map(|(c, _)| *c).collect());
-        return true;
+        return Some(());
     };
     for alt in alternatives {
         let mut next: Vec<(char, bool)> = chars[..open].to_vec();
         next.extend(alt);
         next.extend_from_slice(&chars[close + 1..]);
-        if !expand_into(&next, out, depth + 1) {
-            return false;
-        }
+        expand_into(&next, out, size, most, depth + 1)?;
     }
-    out.len() <= MAX_BRACE_WORDS
+    Some(())
 }
 
 type Alternatives = Vec<Vec<(char, bool)>>;
 
 /// The first expandable brace expression: its `{` and `}` positions and
-/// alternatives.
-fn find_brace(chars: &[(char, bool)]) -> Option<(usize, usize, Alternatives)> {
+/// alternatives (`Some(None)`: there is none; `None`: a sequence too long).
+#[allow(clippy::type_complexity)]
+fn find_brace(chars: &[(char, bool)]) -> Option<Option<(usize, usize, Alternatives)>> {
     let mut start = 0;
     while let Some(rel) = chars[start..].iter().position(|&(c, q)| c == '{' && !q) {
         let open = start + rel;
@@ -342,7 +464,9 @@ fn find_brace(chars: &[(char, bool)]) -> Option<(usize, usize, Alternatives)> {
                 _ => {}
             }
         }
-        let close = close?;
+        let Some(close) = close else {
+            return Some(None);
+        };
         if !after_dollar {
             if !commas.is_empty() {
                 let mut alts = Vec::new();
@@ -351,24 +475,25 @@ fn find_brace(chars: &[(char, bool)]) -> Option<(usize, usize, Alternatives)> {
                     alts.push(chars[from..c].to_vec());
                     from = c + 1;
                 }
-                return Some((open, close, alts));
+                return Some(Some((open, close, alts)));
             }
             let body: String = chars[open + 1..close].iter().map(|(c, _)| *c).collect();
             if let Some(seq) = sequence(&body) {
-                let alts = seq
+                let alts = seq?
                     .into_iter()
                     .map(|s| s.chars().map(|c| (c, true)).collect())
                     .collect();
-                return Some((open, close, alts));
+                return Some(Some((open, close, alts)));
             }
         }
         start = open + 1;
     }
-    None
+    Some(None)
 }
 
-/// `1..5`, `5..1`, `1..10..2`, `a..e`.
-fn sequence(body: &str) -> Option<Vec<String>> {
+/// `1..5`, `5..1`, `1..10..2`, `a..e`; `Some(None)` when longer than
+/// [`MAX_BRACE_WORDS`].
+fn sequence(body: &str) -> Option<Option<Vec<String>>> {
     let parts: Vec<&str> = body.split("..").collect();
     if !(parts.len() == 2 || parts.len() == 3) {
         return None;
@@ -389,9 +514,9 @@ fn sequence(body: &str) -> Option<Vec<String>> {
             (x as i64, y as i64, true)
         }
     };
-    let count = (to - from).checked_abs()? / step + 1;
+    let count = to.checked_sub(from)?.checked_abs()? / step + 1;
     if count > MAX_BRACE_WORDS as i64 {
-        return None;
+        return Some(None);
     }
     let dir = if to >= from { step } else { -step };
     let mut v = Vec::new();
@@ -406,15 +531,19 @@ fn sequence(body: &str) -> Option<Vec<String>> {
         });
         x += dir;
     }
-    Some(v)
+    Some(Some(v))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn conv(raw: &str) -> Converted {
+        convert(raw, &mut Budget::default())
+    }
+
     fn texts(raw: &str) -> Vec<String> {
-        convert(raw).words.into_iter().map(|w| w.text).collect()
+        conv(raw).words.into_iter().map(|w| w.text).collect()
     }
 
     #[test]
@@ -427,8 +556,8 @@ mod tests {
         assert_eq!(texts("'r'm"), ["rm"]);
         assert_eq!(texts(r#""a\"b\$c\\d\e""#), [r#"a"b$c\d\e"#]);
         assert_eq!(texts("~/x"), ["~/x"]);
-        assert!(convert("~/x").words[0].literal);
-        assert!(!convert("$HOME").words[0].literal);
+        assert!(conv("~/x").words[0].literal);
+        assert!(!conv("$HOME").words[0].literal);
         assert_eq!(texts("${HOME}/x"), ["${HOME}/x"]);
     }
 
@@ -441,13 +570,48 @@ mod tests {
         assert_eq!(texts("'{a,b}'"), ["{a,b}"]);
         assert_eq!(texts("{}"), ["{}"]);
         assert_eq!(texts("{x}"), ["{x}"]);
-        assert_eq!(texts("{1..100000}"), ["{1..100000}"]);
-        assert_eq!(texts("{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}").len(), 1);
+        assert_eq!(texts("{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}").len(), 128);
+    }
+
+    #[test]
+    fn brace_expansion_past_the_bounds_is_refused() {
+        for raw in [
+            "{1..100000}",
+            "{rm,x}{,}{,}{,}{,}{,}{,}{,}{,}{,}{,}",
+            &"{a,b}".repeat(20),
+            &format!("{{a,b}}{}", "x".repeat(70_000)),
+        ] {
+            let mut budget = Budget::default();
+            let c = convert(raw, &mut budget);
+            assert_eq!(c.words.len(), 1, "{raw}");
+            assert_eq!(
+                budget.refused,
+                Some(Refusal::TooLarge("a brace expansion")),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn deep_words_are_refused_not_parsed() {
+        let deep = format!("{}x{}", "${x:-".repeat(30), "}".repeat(30));
+        let mut budget = Budget::default();
+        let c = convert(&deep, &mut budget);
+        assert!(!c.words[0].literal);
+        assert!(matches!(budget.refused, Some(Refusal::TooDeep(_))));
+        let mut subs = Vec::new();
+        let mut budget = Budget::default();
+        assert!(scan_subs(
+            &format!("{}1", "$((".repeat(30)),
+            &mut subs,
+            &mut budget
+        ));
+        assert!(budget.refused.is_some());
     }
 
     #[test]
     fn substitutions() {
-        let c = convert(r#""$(rm -rf /)"x`id`${y:-$(whoami)}$((1+$(date)))"#);
+        let c = conv(r#""$(rm -rf /)"x`id`${y:-$(whoami)}$((1+$(date)))"#);
         let subs: Vec<_> = c.subs.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(subs, ["rm -rf /", "id", "whoami", "date"]);
         assert!(!c.words[0].literal);
