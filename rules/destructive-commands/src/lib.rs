@@ -13,7 +13,9 @@
 //!   writing to block devices;
 //! - recursive `chmod`/`chown`/`chgrp` of `/`, system directories or homes;
 //! - fork bombs;
-//! - remote scripts run unseen (`curl … | sh`, `bash <(curl …)`).
+//! - remote scripts run unseen (`curl … | sh`, `bash <(curl …)`);
+//! - stopping hookwarden itself: `pkill hookwarden`, `kill` fed its pids,
+//!   `systemctl stop hookwarden…`, `fuser -k` on its socket.
 //!
 //! It reads the command with a real bash parser ([`hookwarden_sdk::shell`]),
 //! so it looks through quoting, absolute paths, wrappers (`sudo`, `env`,

@@ -114,3 +114,74 @@ fn only_shell_actions_are_judged() {
         Decision::Allow
     );
 }
+
+#[test]
+fn stopping_hookwarden() {
+    for cmd in [
+        "pkill hookwarden",
+        "pkill -f 'hookwarden serve'",
+        "pkill -f '[h]ookwarden'",
+        "killall -9 hookwarden-hook",
+        "skill hookwarden",
+        "kill $(pgrep -f hookwarden)",
+        "kill -9 `pidof hookwarden`",
+        "pgrep hookwarden | xargs kill",
+        "ps aux | grep '[h]ookwarden' | awk '{print $2}' | xargs -r kill -9",
+        "kill $(cat /tmp/hookwarden-1000/serve-ab12.lock)",
+        "kill -9 \"$(< /tmp/hookwarden-1000/serve-ab12.lock)\"",
+        "read pid < /tmp/hookwarden-1000/serve-ab12.lock; kill \"$pid\"",
+        "PID=$(pgrep -f 'hookwarden serve'); kill -TERM $PID",
+        "pkill -F /run/user/1000/hookwarden/serve-x.lock",
+        "systemctl stop hookwarden",
+        "systemctl --user disable --now hookwarden-serve.socket",
+        "sudo systemctl mask hookwarden.service",
+        "systemctl kill -s KILL hookwarden.service",
+        "service hookwarden stop",
+        "fuser -k /tmp/hookwarden-1000/serve-x.sock",
+        "launchctl bootout gui/501/dev.hookwarden.serve",
+    ] {
+        let v = run(cmd, serde_json::json!({})).unwrap();
+        assert_eq!(v.decision, Decision::Deny, "{cmd}: {}", v.reason);
+        assert_eq!(v.findings[0].id, "destructive.stop-hookwarden", "{cmd}");
+    }
+    let v = run("kill $(pgrep -f hookwarden)", serde_json::json!({})).unwrap();
+    assert!(
+        v.reason.contains("`pgrep -f hookwarden`") && v.reason.contains("checks this agent's"),
+        "{}",
+        v.reason
+    );
+}
+
+#[test]
+fn looking_at_hookwarden_and_killing_others() {
+    for cmd in [
+        "pgrep hookwarden",
+        "pgrep -fa hookwarden | wc -l",
+        "kill %1",
+        "kill 1234",
+        "kill -9 $(pgrep -f 'vite --port 5173')",
+        "pkill -f webpack-dev-server",
+        "pkill -f serve",
+        "killall hook",
+        "systemctl status hookwarden",
+        "systemctl --user restart pipewire",
+        "fuser /tmp/hookwarden-1000/serve-x.sock",
+        "hookwarden doctor && cargo build -p hookwarden",
+        "grep -r hookwarden . && echo hookwarden",
+    ] {
+        assert_eq!(decision(cmd), Decision::Allow, "{cmd}");
+    }
+}
+
+#[test]
+fn pkill_patterns() {
+    use checks::processes_may_match as m;
+    assert!(m("hookwarden", false, false));
+    assert!(m("hook", false, false), "a part of the name");
+    assert!(m("warden.*serve", true, false));
+    assert!(m("^hookwarden-hook$", false, true));
+    assert!(!m("hook", false, true), "killall matches whole names");
+    assert!(!m("serve", true, false), "no part of hookwarden's name");
+    assert!(!m("node", false, false));
+    assert!(!m("webhook-relay", true, false));
+}

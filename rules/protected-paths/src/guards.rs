@@ -10,7 +10,8 @@
 //! - `.env`, `.github/workflows/**`: relative, matched against every tail of
 //!   the path, so it protects that name at any depth of any directory
 //!   (the workspace's `.git/hooks` and a sibling clone's alike), except in
-//!   temporary directories (`/tmp`, `/var/tmp`…), which hold scratch copies.
+//!   temporary directories (`/tmp`, `/var/tmp`…) outside the workspace,
+//!   which hold scratch copies (the caller says which paths are scratch).
 //!
 //! A path relates to a pattern in one of three ways ([`Relation`]): it is a
 //! protected file (`Exact`), the directory a `dir/**` pattern protects
@@ -37,17 +38,21 @@ pub enum Category {
     Ci,
     /// Agents' own configuration, hooks and instructions.
     AgentConfig,
+    /// hookwarden's own files: compiled rules, server socket, configuration,
+    /// logs, binaries. Changing them could switch hookwarden off.
+    Hookwarden,
     /// Paths the admin added with `extra`.
     Custom,
 }
 
 impl Category {
-    pub const ALL: [Category; 6] = [
+    pub const ALL: [Category; 7] = [
         Category::Secrets,
         Category::Credentials,
         Category::GitInternals,
         Category::Ci,
         Category::AgentConfig,
+        Category::Hookwarden,
         Category::Custom,
     ];
 
@@ -59,6 +64,7 @@ impl Category {
             Category::GitInternals => "git-internals",
             Category::Ci => "ci",
             Category::AgentConfig => "agent-config",
+            Category::Hookwarden => "hookwarden",
             Category::Custom => "custom",
         }
     }
@@ -75,6 +81,7 @@ impl Category {
             Category::GitInternals => "protected-paths.git-internals",
             Category::Ci => "protected-paths.ci",
             Category::AgentConfig => "protected-paths.agent-config",
+            Category::Hookwarden => "protected-paths.hookwarden",
             Category::Custom => "protected-paths.custom",
         }
     }
@@ -91,6 +98,10 @@ impl Category {
             Category::GitInternals => "git internals (hooks and config run code)",
             Category::Ci => "a CI definition (it runs with the repository's secrets)",
             Category::AgentConfig => "an agent's configuration or instructions",
+            Category::Hookwarden => {
+                "hookwarden's own files (changed, replaced or removed, they could switch \
+                 hookwarden's checks off)"
+            }
             Category::Custom => "a path the admin protected",
         }
     }
@@ -170,6 +181,41 @@ const DEFAULTS: &[(Category, &[&str])] = &[
             "/etc/claude-code/**",
             "/etc/gemini-cli/**",
             "/Library/Application Support/ClaudeCode/**",
+        ],
+    ),
+    (
+        Category::Hookwarden,
+        &[
+            // Compiled rules: an artifact is loaded as native code.
+            "/var/cache/hookwarden/**",
+            "~/.cache/hookwarden/**",
+            // `$XDG_CACHE_HOME/hookwarden` (the rule sees no environment).
+            ".cache/hookwarden/**",
+            "hookwarden/*.cwasm",
+            // The server's socket, lock and log: a listener there answers
+            // every hook call. The uid directory, not any `hookwarden-*`
+            // (scratch directories are named like that too).
+            "/run/hookwarden/**",
+            "/run/user/*/hookwarden/**",
+            "/tmp/hookwarden-[0-9]*/**",
+            "hookwarden/serve-*",
+            "/etc/hookwarden/**",
+            "~/.config/hookwarden/**",
+            "~/.local/state/hookwarden/**",
+            "/var/log/hookwarden/**",
+            // The binaries the agents' hook settings run.
+            "/usr/local/bin/hookwarden",
+            "/usr/local/bin/hookwarden-hook",
+            "/usr/bin/hookwarden",
+            "/usr/bin/hookwarden-hook",
+            "/opt/**/hookwarden",
+            "/opt/**/hookwarden-hook",
+            "~/.local/bin/hookwarden",
+            "~/.local/bin/hookwarden-hook",
+            "~/.cargo/bin/hookwarden",
+            "~/.cargo/bin/hookwarden-hook",
+            "~/bin/hookwarden",
+            "~/bin/hookwarden-hook",
         ],
     ),
 ];
@@ -309,21 +355,22 @@ impl PathPattern {
     }
 
     /// The strings of `path` this pattern is compared with: the absolute
-    /// path, the home-relative one, or every tail.
-    fn candidates(&self, path: &Located) -> Vec<String> {
+    /// path, the home-relative one, or every tail (none for a scratch path).
+    fn candidates(&self, path: &Located, scratch: bool) -> Vec<String> {
         match (self.anchor, path) {
             (Anchor::Root, Located::Full(p)) if p.starts_with('/') => vec![p.clone()],
             (Anchor::Home, Located::Full(p)) => home_relative(p).into_iter().collect(),
-            (Anchor::Anywhere, Located::Full(p)) if in_temp_dir(p) => Vec::new(),
+            (Anchor::Anywhere, Located::Full(_)) if scratch => Vec::new(),
             (Anchor::Anywhere, Located::Full(p) | Located::Tail(p)) => tails(p),
             _ => Vec::new(),
         }
     }
 
-    /// How `path` (no glob characters) relates to the pattern, if at all.
-    fn relation(&self, path: &Located) -> Option<Relation> {
+    /// How `path` relates to the pattern, if at all. A glob operand is
+    /// compared as text: a match means all it can expand to matches too.
+    fn relation(&self, path: &Located, scratch: bool) -> Option<Relation> {
         let mut best: Option<Relation> = None;
-        for c in self.candidates(path) {
+        for c in self.candidates(path, scratch) {
             let rel = if self.glob.matches_with(&c, MATCH) {
                 Some(Relation::Exact)
             } else if self.tree && self.glob.matches_with(&format!("{c}/x"), MATCH) {
@@ -362,14 +409,14 @@ impl PathPattern {
     /// How a glob operand (`.env*`, `~/.ssh/*`) may relate to the pattern:
     /// the operand is matched, as the shell would expand it, against sample
     /// names the pattern protects.
-    fn glob_relation(&self, operand: &Located) -> Option<(Relation, String)> {
+    fn glob_relation(&self, operand: &Located, scratch: bool) -> Option<(Relation, String)> {
         let text = match operand {
             Located::Full(p) | Located::Tail(p) => p,
         };
         let (base, operand_glob) = match (self.anchor, operand) {
             (Anchor::Root, Located::Full(p)) if p.starts_with('/') => (String::new(), p.clone()),
             (Anchor::Home, Located::Full(p)) => (String::new(), home_relative(p)?),
-            (Anchor::Anywhere, Located::Full(p)) if in_temp_dir(p) => return None,
+            (Anchor::Anywhere, Located::Full(_)) if scratch => return None,
             (Anchor::Anywhere, _) => {
                 // The directory before the first glob component; a bare `*`
                 // matches everything and names nothing in particular.
@@ -409,18 +456,16 @@ impl PathPattern {
 
     /// Concrete names the pattern protects, one per depth: for
     /// `.github/workflows/**`, `.github`, `.github/workflows`,
-    /// `.github/workflows/x`. `None` for character classes.
+    /// `.github/workflows/x`. A character class stands for its first
+    /// character (`[0-9]` → `0`); `None` for a negated one.
     fn samples(&self) -> Option<Vec<String>> {
-        if self.text.contains('[') {
-            return None;
-        }
         let mut out: Vec<String> = Vec::new();
         let mut acc = String::new();
         for c in &self.comps {
             let name = if c.as_str() == "**" {
                 "x".to_owned()
             } else {
-                c.as_str().replace(['*', '?'], "x")
+                sample_name(c.as_str())?
             };
             if !acc.is_empty() {
                 acc.push('/');
@@ -433,15 +478,35 @@ impl PathPattern {
 
     /// Exactly matches `path` (for allow lists and exemptions): the path is
     /// the pattern's file or lies inside its directory.
-    fn covers(&self, path: &Located) -> bool {
-        self.candidates(path)
+    fn covers(&self, path: &Located, scratch: bool) -> bool {
+        self.candidates(path, scratch)
             .iter()
             .any(|c| self.glob.matches_with(c, MATCH))
     }
 }
 
-/// Scratch space: a `.env` or `.git` under `/tmp` is a throwaway copy.
-fn in_temp_dir(path: &str) -> bool {
+/// One name a glob component matches: `*`, `?` → `x`, `[0-9]` → `0`.
+fn sample_name(glob: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut chars = glob.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' | '?' => out.push('x'),
+            '[' => {
+                let first = chars.next().filter(|f| !matches!(f, '!' | '^'))?;
+                out.push(first);
+                chars.by_ref().find(|c| *c == ']')?;
+            }
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// Temporary directories: a `.env` or `.git` there is a throwaway copy,
+/// unless it lies in the workspace (the caller decides, see
+/// [`Guards::classify`]).
+pub fn in_temp_dir(path: &str) -> bool {
     [
         "/tmp/",
         "/var/tmp/",
@@ -578,20 +643,42 @@ impl Guards {
     }
 
     /// Every protected pattern `path` relates to, closest relation first.
-    pub fn classify(&self, path: &Located) -> Vec<Match<'_>> {
-        if self.allow.iter().any(|a| a.covers(path)) {
+    /// `scratch`: the path is a throwaway copy in a temporary directory
+    /// outside the workspace, where relative patterns do not apply.
+    pub fn classify(&self, path: &Located, scratch: bool) -> Vec<Match<'_>> {
+        // The admin's allow list holds in temporary directories too.
+        if self.allow.iter().any(|a| a.covers(path, false)) {
             return Vec::new();
         }
         let glob = path.is_glob();
         let mut out: Vec<Match<'_>> = Vec::new();
         for g in &self.guards {
-            let (relation, maybe) = if glob {
-                match g.pattern.glob_relation(path) {
+            let (relation, maybe) = if g.category == Category::Hookwarden {
+                // Never scratch: its socket directory is in /tmp. A glob
+                // counts when the pattern covers all it can expand to
+                // (`/tmp/hookwarden-1000/*.sock`) or when it names
+                // hookwarden (`/tmp/hookwarden-*`), not as a sweep that may
+                // reach its files (`rm -rf /tmp/*`): it recovers from those.
+                // Nor does a directory named like a relative pattern's first
+                // part (`hookwarden`, `.cache`): as likely a checkout.
+                let named = || glob && path.as_str().contains("hookwarden");
+                match g.pattern.relation(path, false).or_else(|| {
+                    named()
+                        .then(|| g.pattern.glob_relation(path, false))
+                        .flatten()
+                        .map(|(r, _)| r)
+                }) {
+                    Some(Relation::Ancestor) if g.pattern.anchor == Anchor::Anywhere => continue,
+                    Some(r) => (r, None),
+                    None => continue,
+                }
+            } else if glob {
+                match g.pattern.glob_relation(path, scratch) {
                     Some((r, sample)) => (r, Some(sample)),
                     None => continue,
                 }
             } else {
-                match g.pattern.relation(path) {
+                match g.pattern.relation(path, scratch) {
                     Some(r) => (r, None),
                     None => continue,
                 }
@@ -601,11 +688,11 @@ impl Guards {
                 && self
                     .exempt
                     .iter()
-                    .any(|e| e.category == g.category && e.pattern.covers(path))
+                    .any(|e| e.category == g.category && e.pattern.covers(path, scratch))
             {
                 continue;
             }
-            let read_exempt = !glob && self.read_exempt.iter().any(|e| e.covers(path));
+            let read_exempt = !glob && self.read_exempt.iter().any(|e| e.covers(path, scratch));
             out.push(Match {
                 category: g.category,
                 pattern: g.pattern.as_str(),
@@ -614,7 +701,13 @@ impl Guards {
                 read_exempt,
             });
         }
-        out.sort_by_key(|m| (m.relation, m.maybe.is_some()));
+        // An anchored pattern says more than a name matched anywhere:
+        // `/etc/hookwarden/requirements.toml` is hookwarden's own file
+        // before it is one named `requirements.toml`.
+        out.sort_by_key(|m| {
+            let anywhere = !(m.pattern.starts_with('/') || m.pattern.starts_with('~'));
+            (m.relation, m.maybe.is_some(), anywhere)
+        });
         out
     }
 }
@@ -630,7 +723,7 @@ mod tests {
     fn first(path: Located) -> Option<(Category, Relation)> {
         let guards = Guards::new(&[], &[], Vec::new());
         guards
-            .classify(&path)
+            .classify(&path, false)
             .first()
             .map(|m| (m.category, m.relation))
     }
@@ -693,6 +786,76 @@ mod tests {
     }
 
     #[test]
+    fn hookwarden_relations() {
+        use Category::*;
+        use Relation::*;
+        for p in [
+            "/var/cache/hookwarden/abc-def.cwasm",
+            "/home/dev/.cache/hookwarden/x",
+            "/srv/ci/.cache/hookwarden/x",
+            "/srv/store/hookwarden/abc-def.cwasm",
+            "/run/user/1000/hookwarden/serve-ab12.sock",
+            "/tmp/hookwarden-1000/serve-ab12.lock",
+            "/srv/run/hookwarden/serve-ab12.log",
+            "/etc/hookwarden/requirements.toml",
+            "/usr/local/bin/hookwarden-hook",
+            "/opt/hookwarden/bin/hookwarden",
+            "~/.cargo/bin/hookwarden",
+        ] {
+            assert_eq!(first(full(p)), Some((Hookwarden, Exact)), "{p}");
+        }
+        assert_eq!(
+            first(full("/tmp/hookwarden-1000")),
+            Some((Hookwarden, DirRoot))
+        );
+        assert_eq!(first(full("~/.local/bin")), Some((Hookwarden, Ancestor)));
+        assert_eq!(
+            first(full("/tmp/hookwarden-1000/*.sock")),
+            Some((Hookwarden, Exact)),
+            "a glob the pattern covers"
+        );
+        assert_eq!(
+            first(full("/tmp/hookwarden-*")),
+            Some((Hookwarden, DirRoot)),
+            "a glob that names hookwarden"
+        );
+        for p in [
+            "/tmp/*",
+            "/tmp/hookwarden-e2e.abc/x",
+            "/home/dev/src/hookwarden",
+            "/home/dev/src/hookwarden/host/src/main.rs",
+            "/opt/src/hookwarden/rules/x/cases.toml",
+            "/work/p/target/release/hookwarden",
+        ] {
+            assert_eq!(first(full(p)), None, "{p}");
+        }
+        // Never scratch: the socket directory lies in /tmp.
+        let guards = Guards::new(&[], &[], Vec::new());
+        assert!(
+            !guards
+                .classify(&full("/tmp/x/.cache/hookwarden/a.cwasm"), true)
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn scratch_paths_skip_relative_patterns() {
+        let guards = Guards::new(&[], &[], Vec::new());
+        assert!(guards.classify(&full("/tmp/p/.env"), true).is_empty());
+        assert!(!guards.classify(&full("/tmp/p/.env"), false).is_empty());
+        assert!(
+            guards
+                .classify(&full("/tmp/p/.env.example"), false)
+                .is_empty()
+        );
+        assert_eq!(
+            sample_name("hookwarden-[0-9]*").as_deref(),
+            Some("hookwarden-0x")
+        );
+        assert_eq!(sample_name("[!.]*"), None);
+    }
+
+    #[test]
     fn glob_operands_may_match() {
         use Category::*;
         use Relation::*;
@@ -711,13 +874,13 @@ mod tests {
         let guards = Guards::new(&[], &[], allow);
         assert!(
             guards
-                .classify(&full("/w/p/.claude/commands/x.md"))
+                .classify(&full("/w/p/.claude/commands/x.md"), false)
                 .is_empty()
         );
-        assert!(!guards.classify(&full("/w/p/.claude")).is_empty());
-        let m = guards.classify(&full("~/.ssh/id_rsa.pub"));
+        assert!(!guards.classify(&full("/w/p/.claude"), false).is_empty());
+        let m = guards.classify(&full("~/.ssh/id_rsa.pub"), false);
         assert!(m[0].read_exempt);
-        let m = guards.classify(&full("~/.ssh/id_rsa"));
+        let m = guards.classify(&full("~/.ssh/id_rsa"), false);
         assert!(!m[0].read_exempt);
     }
 }

@@ -3,10 +3,10 @@
 //! a [`Hit`] with the severity the policy gives the category.
 
 use hookwarden_sdk::PathFact;
-use hookwarden_sdk::paths::{expand_home, home_relative, normalize, resolve};
+use hookwarden_sdk::paths::{expand_home, has_glob, home_relative, normalize, resolve};
 
 use crate::Policy;
-use crate::guards::{Category, Located, Relation};
+use crate::guards::{Category, Located, Relation, in_temp_dir};
 
 /// How sure the rule is that the action must not run unseen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -153,14 +153,38 @@ pub struct Scope<'a> {
     pub facts: Vec<&'a PathFact>,
     /// The event's working directory (facts' relative paths resolve there).
     pub event_cwd: Option<&'a str>,
+    /// The workspace: the event's working directory, normalized.
+    pub workspace: Option<String>,
+}
+
+/// `/private/tmp/x` is `/tmp/x` (macOS), for comparing temp paths.
+fn untemp(path: &str) -> &str {
+    path.strip_prefix("/private")
+        .filter(|rest| rest.starts_with("/tmp/") || rest.starts_with("/var/"))
+        .unwrap_or(path)
 }
 
 impl Scope<'_> {
+    /// A throwaway copy: a path in a temporary directory outside the
+    /// workspace. A workspace under `/tmp` keeps its `.env`, `.git` and
+    /// agent files protected like any other; a fact saying the real path
+    /// lies in the workspace settles it.
+    fn is_scratch(&self, path: &Located, fact_inside: bool) -> bool {
+        let Located::Full(p) = path else { return false };
+        if !in_temp_dir(p) || fact_inside {
+            return false;
+        }
+        let p = untemp(p);
+        !self.workspace.as_deref().map(untemp).is_some_and(|w| {
+            p == w || p.strip_prefix(w).is_some_and(|rest| rest.starts_with('/')) || w == "/"
+        })
+    }
+
     /// `path` is a secrets file (for copies of one secret onto another).
     pub fn is_secret_file(&self, path: &Located) -> bool {
         self.policy
             .guards()
-            .classify(path)
+            .classify(path, self.is_scratch(path, false))
             .iter()
             .any(|m| m.category == Category::Secrets && m.relation == Relation::Exact)
     }
@@ -201,9 +225,22 @@ impl Scope<'_> {
         fact: Option<&PathFact>,
     ) -> Option<Hit> {
         let policy = self.policy;
-        for m in policy.guards().classify(path) {
+        let inside = link.is_some() && fact.is_some_and(|f| f.inside_workspace);
+        for m in policy
+            .guards()
+            .classify(path, self.is_scratch(path, inside))
+        {
             let counts = match m.relation {
                 Relation::Exact | Relation::DirRoot => true,
+                // Deleting a directory that holds hookwarden's binaries
+                // (`rm -rf ~/.local/bin`) stops it; sweeping one that holds
+                // its cache, socket or logs (`rm -rf ~/.cache`) is something
+                // it recovers from (it recompiles, restarts its server).
+                // Unpacking there may plant files in them.
+                Relation::Ancestor if m.category == Category::Hookwarden => {
+                    let binary = !has_glob(m.pattern.rsplit('/').next().unwrap_or(""));
+                    op.access == Access::Extract || (op.tree && binary)
+                }
                 Relation::Ancestor => op.tree || op.access == Access::Extract,
             };
             if !counts {
@@ -281,6 +318,7 @@ impl crate::guards::Match<'_> {
             Category::GitInternals => "git internals",
             Category::Ci => "CI definitions",
             Category::AgentConfig => "agent configuration",
+            Category::Hookwarden => "hookwarden's own files",
             Category::Custom => "paths the admin protected",
         }
     }

@@ -17,7 +17,15 @@
 //! - **agent-config**: `.codex`, `.claude`, `.gemini`, `.cursor`,
 //!   `AGENTS.md`, `CLAUDE.md`, `GEMINI.md`, Copilot instructions, `.mcp.json`,
 //!   `hooks.json`, `requirements.toml`, managed settings, `/etc/codex`,
-//!   `/etc/claude-code`.
+//!   `/etc/claude-code`;
+//! - **hookwarden**: hookwarden's own files, so that one allowed command
+//!   cannot switch it off — its artifact stores (compiled rules load as
+//!   native code), its server's socket directory (a listener there answers
+//!   the hook calls), its configuration, state and logs, its binaries.
+//!
+//! The relative patterns (`.env`, `.git/**`…) skip temporary directories,
+//! which hold scratch copies, except inside the workspace (the event's
+//! cwd): a workspace in `/tmp` is guarded like any other.
 //!
 //! Routes: the file tools (write, edit, every file of a patch, both ends of
 //! a move), other tools that read or write a `file_path`, and shell commands
@@ -26,9 +34,10 @@
 //! pointing at a protected target), `dd of=`, `sed -i`, `perl -i`, `rm`,
 //! `find -delete`, `truncate`, `touch`, `chmod`/`chown`, editors,
 //! `curl -o`, archives unpacked into a protected directory, `git rm`/`mv`,
-//! `git config`; reads with `cat`, `less`, `base64`, `grep`, `cp` from a
-//! secret, `curl -d @.env`… Paths resolve against the working directory and
-//! follow `cd`; `~` and `$HOME` are the home. Host facts
+//! `git config`, a Unix socket bound there (`socat UNIX-LISTEN:`, `nc -lU`,
+//! an inline script that binds one); reads with `cat`, `less`, `base64`,
+//! `grep`, `cp` from a secret, `curl -d @.env`… Paths resolve against the
+//! working directory and follow `cd`; `~` and `$HOME` are the home. Host facts
 //! ([`hookwarden_sdk::PathFact`]) add where a symlink really lands.
 //!
 //! What the rule cannot read (an opaque command, PowerShell, a
@@ -205,6 +214,7 @@ impl Rule for ProtectedPaths {
                 })
                 .collect(),
             event_cwd,
+            workspace: event_cwd.map(hookwarden_sdk::paths::normalize),
         };
         let hits = match &event.action {
             Action::Shell(cmd) => shell::judge(cmd, &scope),

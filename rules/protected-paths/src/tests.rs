@@ -207,3 +207,145 @@ fn actions_it_does_not_judge() {
         Decision::Allow
     );
 }
+
+fn decision_in(cwd: &str, command: &str) -> Decision {
+    let mut e = testing::shell(command);
+    e.cwd = cwd.into();
+    ProtectedPaths::evaluate(&e, &Config::default())
+        .unwrap()
+        .decision
+}
+
+#[test]
+fn hookwarden_protects_its_own_files() {
+    for cmd in [
+        "cp evil.cwasm ~/.cache/hookwarden/",
+        "echo x > /var/cache/hookwarden/abc-def.cwasm",
+        "rm -rf ~/.cache/hookwarden",
+        "mv /tmp/x /home/dev/.cache/hookwarden/abc.cwasm",
+        "tar -xf store.tar -C /srv/xdg/.cache/hookwarden",
+        "ln -sf /tmp/fake.sock /run/user/1000/hookwarden/serve-ab12.sock",
+        "rm /tmp/hookwarden-1000/*.sock",
+        "rm -rf /tmp/hookwarden-*",
+        "truncate -s0 /tmp/hookwarden-1000/serve-ab12.log",
+        "chmod 777 /tmp/hookwarden-1000",
+        "sed -i s/deny/allow/ ~/.config/hookwarden/config.toml",
+        "sudo tee /etc/hookwarden/requirements.toml < x",
+        "rm -rf ~/.local/state/hookwarden",
+        "sudo rm /var/log/hookwarden/audit.log",
+        "sudo cp /bin/true /usr/local/bin/hookwarden-hook",
+        "install -m755 fake ~/.cargo/bin/hookwarden",
+        "ln -sf /bin/true ~/.local/bin/hookwarden-hook",
+        "rm -rf ~/.local/bin",
+        "sudo rm /opt/hookwarden/bin/hookwarden",
+        "touch ~/bin/hookwarden",
+        "socat UNIX-LISTEN:/run/user/1000/hookwarden/serve-x.sock,fork EXEC:/bin/true",
+        "nc -lU /tmp/hookwarden-1000/serve-x.sock",
+        "socat -d -lf /tmp/hookwarden-1000/serve-x.log - CREATE:/tmp/hookwarden-1000/serve-x.lock",
+        "ncat --listen --unixsock /run/hookwarden/serve-x.sock",
+        "python3 -c \"import socket; s=socket.socket(socket.AF_UNIX); s.bind('/tmp/hookwarden-1000/serve-x.sock'); s.listen()\"",
+    ] {
+        let v = run(cmd, serde_json::json!({})).unwrap();
+        assert_eq!(v.decision, Decision::Deny, "{cmd}: {}", v.reason);
+        assert_eq!(v.findings[0].id, "protected-paths.hookwarden", "{cmd}");
+    }
+    // What an archive unpacked above the store holds is unknown: asked.
+    assert_eq!(decision("tar -xf planted.tar -C ~/.cache"), Decision::Ask);
+    let v = run("rm /tmp/hookwarden-1000/*.sock", serde_json::json!({})).unwrap();
+    assert!(
+        v.reason.contains("category `hookwarden`") && v.reason.contains("switch"),
+        "{}",
+        v.reason
+    );
+}
+
+#[test]
+fn everyday_commands_around_hookwarden() {
+    for cmd in [
+        "ls ~/.cache/hookwarden",
+        "cat /tmp/hookwarden-1000/serve-x.log",
+        "tail -f ~/.local/state/hookwarden/audit.log",
+        "cp ~/.cache/hookwarden/abc.cwasm /tmp/",
+        "hookwarden doctor",
+        "cargo build -p hookwarden && cargo test",
+        "echo x >> host/src/cli/hook.rs",
+        "sed -i s/a/b/ rules/x/cases.toml",
+        "git commit -m 'hookwarden: fix'",
+        "echo hookwarden",
+        "grep -r hookwarden .",
+        "rm -rf /tmp/*",
+        "rm -rf ~/.cache/pip",
+        "rm -rf /tmp/hookwarden-e2e.x1y2z3",
+        "chmod 700 /tmp/hookwarden-1000",
+        "nc -U /tmp/hookwarden-1000/serve-x.sock",
+        "socat - UNIX-CONNECT:/run/user/1000/hookwarden/serve-x.sock",
+        "rm -rf target/release/hookwarden",
+    ] {
+        assert_eq!(decision(cmd), Decision::Allow, "{cmd}");
+    }
+    // A checkout of hookwarden itself is a workspace like any other.
+    assert_eq!(
+        decision_in("/home/dev/hookwarden", "echo x >> host/src/cli/hook.rs"),
+        Decision::Allow
+    );
+    assert_eq!(
+        decision_in("/opt/src/hookwarden", "sed -i s/a/b/ rules/x/cases.toml"),
+        Decision::Allow
+    );
+}
+
+#[test]
+fn a_workspace_in_a_temp_dir_keeps_its_protections() {
+    for cwd in ["/tmp/proj", "/var/tmp/proj", "/private/tmp/proj"] {
+        for (cmd, want) in [
+            ("echo API_KEY=x > .env", Decision::Deny),
+            ("cp hook .git/hooks/pre-commit", Decision::Deny),
+            ("echo '- run x' >> AGENTS.md", Decision::Deny),
+            (
+                "echo 'approval_policy = \"never\"' > .codex/config.toml",
+                Decision::Deny,
+            ),
+            ("cd sub && echo x > ../.env", Decision::Deny),
+            ("cat .env", Decision::Ask),
+            ("echo x > .env.example", Decision::Allow),
+            ("echo x > src/main.rs", Decision::Allow),
+            // Scratch copies outside the workspace stay throwaway.
+            ("echo x > /tmp/other/.env", Decision::Allow),
+            (
+                "cd /tmp/scratch && git init && echo x > /tmp/scratch/.git/description",
+                Decision::Allow,
+            ),
+        ] {
+            assert_eq!(decision_in(cwd, cmd), want, "{cwd}: {cmd}");
+        }
+    }
+    assert_eq!(
+        decision_in("/tmp/proj", "echo x > /private/tmp/proj/.env"),
+        Decision::Deny,
+        "macOS spells /tmp as /private/tmp"
+    );
+    // The agent working in /tmp itself: all of /tmp is its workspace.
+    assert_eq!(decision_in("/tmp", "echo x > x/.env"), Decision::Deny);
+
+    // A write tool, and a host fact that puts a link's target in the workspace.
+    let mut e = write_event("/tmp/proj/CLAUDE.md", Vec::new());
+    e.cwd = "/tmp/proj".into();
+    let v = ProtectedPaths::evaluate(&e, &Config::default()).unwrap();
+    assert_eq!(v.decision, Decision::Deny);
+    let mut e = write_event(
+        "/tmp/elsewhere/notes.md",
+        vec![Fact::Path(PathFact {
+            path: "/tmp/elsewhere/notes.md".into(),
+            // The workspace directory is itself a link: the host's fact says
+            // where its real path lies.
+            real_path: Some("/tmp/ws-real/.git/hooks/pre-commit".into()),
+            exists: true,
+            via_symlink: true,
+            symlink_target: None,
+            inside_workspace: true,
+        })],
+    );
+    e.cwd = "/tmp/ws".into();
+    let v = ProtectedPaths::evaluate(&e, &Config::default()).unwrap();
+    assert_eq!(v.decision, Decision::Deny, "{}", v.reason);
+}

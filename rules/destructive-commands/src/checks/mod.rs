@@ -1,13 +1,17 @@
 //! One module per kind of destruction. Each looks at one resolved
-//! [`SimpleCommand`] (or, for fork bombs and download pipes, the whole
-//! [`Analysis`]) and reports [`Hit`]s.
+//! [`SimpleCommand`] (or, for fork bombs, download pipes and pids fed to
+//! `kill`, the whole [`Analysis`]) and reports [`Hit`]s.
 
 mod delete;
 mod disk;
 mod fork_bomb;
 mod git;
 mod permissions;
+mod processes;
 mod remote_script;
+
+#[cfg(test)]
+pub use processes::may_match as processes_may_match;
 
 use hookwarden_sdk::cli_args::Args;
 use hookwarden_sdk::shell::{Analysis, SimpleCommand};
@@ -67,6 +71,7 @@ pub fn check_command(cmd: &SimpleCommand, scope: &Scope<'_>, hits: &mut Vec<Hit>
 pub fn check_analysis(analysis: &Analysis, hits: &mut Vec<Hit>) {
     fork_bomb::check(analysis, hits);
     remote_script::check(analysis, hits);
+    processes::check(analysis, hits);
 }
 
 /// `via` as shown in a reason: ` (through sudo, bash -c)`.

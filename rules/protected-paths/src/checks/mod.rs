@@ -5,6 +5,7 @@ mod archives;
 mod copies;
 mod deletes;
 mod git;
+mod listeners;
 mod permissions;
 mod reads;
 mod redirects;
@@ -75,6 +76,7 @@ pub fn check_command(at: &At<'_>, hits: &mut Vec<Hit>) {
     archives::check(at, hits);
     reads::check(at, hits);
     git::check(at, hits);
+    listeners::check(at, hits);
     unreadable::check(at, hits);
 }
 

@@ -4,7 +4,7 @@
 //! alone — destructive-commands asks for opaque commands already — unless
 //! it names a protected path, which is asked.
 
-use hookwarden_sdk::shell::{is_interpreter, is_shell};
+use hookwarden_sdk::shell::{SimpleCommand, is_interpreter, is_shell};
 
 use super::At;
 use crate::judge::{Access, Hit, Op, Scope, Subject, locate};
@@ -23,11 +23,21 @@ const CODE_OPTIONS: &[&str] = &[
 
 pub fn check(at: &At<'_>, hits: &mut Vec<Hit>) {
     let program = at.cmd.program.as_str();
+    let what = format!("runs a {program} script the rule cannot follow, which names");
+    for c in inline_code(at.cmd) {
+        mentions(at.scope, &at.subject, c, at.cwds, &what, hits);
+    }
+}
+
+/// The script an interpreter (not a shell) is given inline: `-c CODE`,
+/// `-e CODE`…, a here-document or here-string.
+pub fn inline_code(cmd: &SimpleCommand) -> Vec<&str> {
+    let program = cmd.program.as_str();
     if !is_interpreter(program) || is_shell(program) || matches!(program, "source" | "." | "eval") {
-        return;
+        return Vec::new();
     }
     let mut code: Vec<&str> = Vec::new();
-    let mut it = at.cmd.args.iter();
+    let mut it = cmd.args.iter();
     while let Some(w) = it.next() {
         if CODE_OPTIONS.contains(&w.text.as_str())
             && let Some(c) = it.next()
@@ -35,15 +45,12 @@ pub fn check(at: &At<'_>, hits: &mut Vec<Hit>) {
             code.push(&c.text);
         }
     }
-    for r in &at.cmd.redirects {
+    for r in &cmd.redirects {
         if matches!(r.op.as_str(), "<<" | "<<-" | "<<<") {
             code.push(&r.target.text);
         }
     }
-    let what = format!("runs a {program} script the rule cannot follow, which names");
-    for c in code {
-        mentions(at.scope, &at.subject, c, at.cwds, &what, hits);
-    }
+    code
 }
 
 /// Ask when `text` names a protected path: every word of it that could be
@@ -74,7 +81,7 @@ pub fn mentions(
 
 /// The words of `text` that could be paths: split at quotes, spaces and
 /// shell or code punctuation; `of=.env` and `--file=.env` give `.env`.
-fn tokens(text: &str) -> impl Iterator<Item = &str> {
+pub fn tokens(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| c.is_whitespace() || "'\"`;|&()<>,=[]{}!*?#".contains(c) && c != '~')
         .map(|t| t.trim_matches(|c: char| c == ':' || c == '\\'))
         .filter(|t| !t.is_empty() && !t.starts_with('-') && !t.contains("://"))
