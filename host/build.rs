@@ -1,5 +1,9 @@
 //! Builds the built-in rule pack into components and embeds them, with their
 //! SHA-256 digests, so `hookwarden hook` works with no configuration at all.
+//! With the `engine` feature it also embeds each compiled ahead of time for
+//! the target (baseline CPU features): no hook call compiles the pack, and
+//! its native code comes from the binary itself, never from a file the
+//! agent's user could have written.
 //!
 //! Set `HOOKWARDEN_BUILTIN_DIR` to a directory of prebuilt `<crate>.wasm`
 //! files to embed those instead (for packagers with a separate wasm build).
@@ -62,11 +66,17 @@ fn main() {
         })
         .collect();
 
+    let precompiled = precompile(&modules, &out_dir);
     let mut out = String::from("pub(crate) static EMBEDDED: &[EmbeddedModule] = &[\n");
-    for (name, path) in BUILTIN_RULES.iter().zip(&modules) {
+    for ((name, path), artifact) in BUILTIN_RULES.iter().zip(&modules).zip(&precompiled) {
+        let artifact = match artifact {
+            Some(a) => format!("Some(include_bytes!({:?}))", a.display().to_string()),
+            None => "None".to_owned(),
+        };
         writeln!(
             out,
-            "    EmbeddedModule {{ name: {name:?}, sha256: {:?}, bytes: include_bytes!({:?}) }},",
+            "    EmbeddedModule {{ name: {name:?}, sha256: {:?}, bytes: include_bytes!({:?}), \
+             precompiled: {artifact} }},",
             sha256_hex(path),
             path.display().to_string()
         )
@@ -75,6 +85,47 @@ fn main() {
     out.push_str("];\n");
     let dest = out_dir.join("builtin_pack.rs");
     std::fs::write(dest, out).unwrap();
+}
+
+/// Each module compiled ahead of time for the target, side by side; `None`
+/// where that fails (a target this build's Cranelift cannot compile for):
+/// hook calls then compile that rule on a miss, as they would a file module.
+#[cfg(feature = "engine")]
+fn precompile(modules: &[PathBuf], out_dir: &Path) -> Vec<Option<PathBuf>> {
+    let target = std::env::var("TARGET").unwrap();
+    std::thread::scope(|scope| {
+        let jobs: Vec<_> = modules
+            .iter()
+            .map(|module| {
+                let target = &target;
+                scope.spawn(move || {
+                    let bytes = std::fs::read(module).ok()?;
+                    match hookwarden_runtime::Runtime::precompile_for_target(&bytes, target) {
+                        Ok(artifact) => {
+                            let name = module.file_stem()?.to_string_lossy().into_owned();
+                            let path = out_dir.join(format!("{name}.cwasm"));
+                            std::fs::write(&path, artifact).ok()?;
+                            Some(path)
+                        }
+                        Err(e) => {
+                            println!(
+                                "cargo:warning=not precompiling {} for {target}: {e:#}",
+                                module.display()
+                            );
+                            None
+                        }
+                    }
+                })
+            })
+            .collect();
+        jobs.into_iter().map(|j| j.join().ok().flatten()).collect()
+    })
+}
+
+/// Without the engine (`hookwarden-hook`) nothing runs rules: no artifacts.
+#[cfg(not(feature = "engine"))]
+fn precompile(modules: &[PathBuf], _: &Path) -> Vec<Option<PathBuf>> {
+    vec![None; modules.len()]
 }
 
 fn sha256_hex(path: &Path) -> String {

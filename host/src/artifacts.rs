@@ -2,10 +2,13 @@
 //! stores, pins checked by file identity, Cranelift only on a miss.
 //!
 //! Two stores are consulted, in order: the admin's (`artifact_dir`, default
-//! `/var/cache/hookwarden`, filled by `hookwarden compile` as root) and the
-//! user's (`$HOOKWARDEN_CACHE_DIR`, else `$XDG_CACHE_HOME/hookwarden`, else
-//! `~/.cache/hookwarden`), which the hook itself fills on a miss. A store
-//! that fails the trust check is not used, and the hook says why in the log.
+//! `/var/cache/hookwarden`, filled by `hookwarden compile` as root) and, only
+//! where the process's [`Trust`] vouches for the user's own state (user
+//! scope, or root), the user's (`$HOOKWARDEN_CACHE_DIR`, else
+//! `$XDG_CACHE_HOME/hookwarden`, else `~/.cache/hookwarden`), which the hook
+//! itself fills on a miss. In a managed installation the agent's user could
+//! write that one, so it is never read. A store that fails the trust check
+//! is not used, and the hook says why in the log.
 
 use crate::builtin;
 use crate::plan::PlannedRule;
@@ -14,6 +17,7 @@ use hookwarden_pin::Sha256Digest;
 use hookwarden_runtime::{
     ArtifactStore, FileIdentity, LoadedRule, ModuleSource, RuleError, Runtime,
 };
+use hookwarden_trust::Trust;
 use std::path::{Path, PathBuf};
 use tracing::{debug, debug_span, info, warn};
 
@@ -23,28 +27,35 @@ pub const DEFAULT_ADMIN_STORE: &str = "/var/cache/hookwarden";
 pub struct Stores {
     /// Trusted stores to read, admin first.
     pub read: Vec<ArtifactStore>,
-    /// Where a compile on a miss is saved (the user's store).
+    /// Where a compile on a miss is saved (the user's store, where trusted).
     pub write: Option<PathBuf>,
+    trust: Trust,
 }
 
 impl Stores {
-    pub fn new(config: &HookwardenConfig) -> Stores {
+    /// The stores a process with `trust` may use under `config`.
+    pub fn new(config: &HookwardenConfig, trust: Trust) -> Stores {
         let admin = config
             .artifact_dir
             .clone()
             .unwrap_or_else(|| DEFAULT_ADMIN_STORE.into());
-        let user = user_store_dir().filter(|_| config.user_artifact_store);
+        let user = user_store_dir()
+            .filter(|_| config.user_artifact_store && trust.trusts_own_state());
         let mut read = Vec::new();
         for dir in [Some(admin), user.clone()].into_iter().flatten() {
             if !dir.exists() {
                 continue;
             }
-            match ArtifactStore::open(&dir) {
+            match ArtifactStore::open(&dir, trust) {
                 Ok(s) => read.push(s),
                 Err(e) => warn!("not using artifact store: {e}"),
             }
         }
-        Stores { read, write: user }
+        Stores {
+            read,
+            write: user,
+            trust,
+        }
     }
 
     /// No stores at all: every load compiles (for `hookwarden test`).
@@ -52,6 +63,7 @@ impl Stores {
         Stores {
             read: Vec::new(),
             write: None,
+            trust: Trust::managed(),
         }
     }
 
@@ -60,7 +72,7 @@ impl Stores {
         if let Some(s) = self.read.iter().find(|s| s.dir() == dir) {
             return Some(s.clone());
         }
-        ArtifactStore::create(dir)
+        ArtifactStore::create(dir, self.trust)
             .map_err(|e| warn!("cannot save compiled rules: {e}"))
             .ok()
     }
@@ -91,8 +103,12 @@ pub fn load(
     load_verified(runtime, stores, rule, verified)
 }
 
-/// Load the module [`verify`] vouched for: from a trusted store's artifact,
-/// else compiled (and saved to the user's store).
+/// Load the module [`verify`] vouched for: from a trusted store's artifact;
+/// for a built-in rule, else from the artifact embedded in this program
+/// (saved to the user's store where it is trusted, so later calls map it
+/// from there); else compiled (and saved to the user's store). Calls that
+/// miss at once compile a file module once between them (see
+/// [`ArtifactStore::compiling`]).
 pub fn load_verified(
     runtime: &Runtime,
     stores: &Stores,
@@ -106,22 +122,57 @@ pub fn load_verified(
         identity,
     } = verified;
     let fingerprint = runtime.fingerprint();
-    for store in &stores.read {
-        if let Some(artifact) = store.find(&pin, fingerprint) {
-            match runtime.load_artifact(&artifact, &label, pin) {
-                Ok(loaded) => return Ok(loaded),
-                Err(e) => warn!("recompiling {label}: stored artifact unusable: {e}"),
+    let from_stores = || {
+        for store in &stores.read {
+            if let Some(artifact) = store.find(&pin, fingerprint) {
+                match runtime.load_artifact(&artifact, &label, pin) {
+                    Ok(loaded) => return Some(loaded),
+                    Err(e) => warn!("not using the stored artifact of {label}: {e}"),
+                }
             }
+        }
+        None
+    };
+    if let Some(loaded) = from_stores() {
+        return Ok(loaded);
+    }
+    let writable = stores.writable();
+    if let Some(embedded) = embedded_artifact(&rule.module) {
+        if let Some(store) = &writable {
+            match store.write(&pin, fingerprint, embedded) {
+                Ok(path) => match runtime.load_artifact(&path, &label, pin) {
+                    Ok(loaded) => return Ok(loaded),
+                    Err(e) => warn!("cannot load {}: {e}", path.display()),
+                },
+                Err(e) => warn!("cannot save the precompiled {label}: {e}"),
+            }
+        }
+        match runtime.load_embedded(embedded, &label, pin) {
+            Ok(loaded) => return Ok(loaded),
+            Err(e) => warn!("compiling {label}: its precompiled artifact does not load: {e}"),
         }
     }
     // A miss: compile (checking the pin on the bytes compiled) and save.
+    // Another call compiling the same module meanwhile: wait for it, then
+    // load what it saved.
+    let _compiling = match &writable {
+        Some(store) => {
+            let lock = store.compiling(&pin, fingerprint);
+            let saved = store.find(&pin, fingerprint);
+            if let Some(loaded) = saved.and_then(|a| runtime.load_artifact(&a, &label, pin).ok()) {
+                return Ok(loaded);
+            }
+            lock
+        }
+        None => None,
+    };
     let source = match source.take() {
         Some(s) => s,
         None => read_source(&rule.module)?,
     };
     info!(rule = %rule.id, "no precompiled artifact; compiling");
     let artifact = runtime.compile_artifact(&source, Some(&pin))?;
-    if let Some(store) = stores.writable() {
+    if let Some(store) = writable {
         match store.write(&pin, fingerprint, &artifact) {
             Ok(path) => {
                 debug!(artifact = %path.display(), "saved");
@@ -197,6 +248,7 @@ pub fn verify(stores: &Stores, rule: &PlannedRule) -> Result<Verified, RuleError
                 source,
             };
             let identity = FileIdentity::of(path).map_err(unreadable)?;
+            log_if_weak(path, stores.trust);
             if let Some(known) = stores
                 .read
                 .iter()
@@ -233,6 +285,31 @@ pub fn verify(stores: &Stores, rule: &PlannedRule) -> Result<Verified, RuleError
                 identity: unchanged.then_some(identity),
             })
         }
+    }
+}
+
+/// Say so when users the installation does not trust can change a module:
+/// its pin keeps a changed module from running, but then every call fails
+/// closed.
+fn log_if_weak(path: &Path, trust: Trust) {
+    let problem = match hookwarden_trust::writers(path) {
+        hookwarden_trust::Writers::Root => return,
+        hookwarden_trust::Writers::RootAndMe if trust.trusts_own_state() => return,
+        hookwarden_trust::Writers::RootAndMe => format!(
+            "you (uid {}) can change module {} of a managed installation",
+            trust.me(),
+            path.display()
+        ),
+        hookwarden_trust::Writers::Others(w) => w.to_string(),
+    };
+    tracing::error!("{problem}: whoever can change it can make every call fail (see `hookwarden doctor`)");
+}
+
+/// The precompiled artifact embedded for a built-in module, if any.
+fn embedded_artifact(module: &ModuleRef) -> Option<&'static [u8]> {
+    match module {
+        ModuleRef::Builtin(name) => builtin::module(name)?.precompiled,
+        ModuleRef::File(_) => None,
     }
 }
 

@@ -12,6 +12,10 @@ pub struct EmbeddedModule {
     pub name: &'static str,
     pub sha256: &'static str,
     pub bytes: &'static [u8],
+    /// The module compiled ahead of time for this program's target, with
+    /// baseline CPU features (`None` without the engine, or where the build
+    /// could not compile it).
+    pub precompiled: Option<&'static [u8]>,
 }
 
 include!(concat!(env!("OUT_DIR"), "/builtin_pack.rs"));

@@ -78,24 +78,40 @@ impl Judge {
     /// outcome as soon as it exists (from any thread), so a caller racing a
     /// deadline still has the rules that finished.
     pub fn run(&self, prepared: &Prepared, on_outcome: impl Fn(&RuleOutcome) + Sync) -> Aggregate {
+        let mut aggregate = Aggregate::default();
+        for outcome in self.run_planned(prepared, on_outcome).into_iter().flatten() {
+            aggregate.push(outcome);
+        }
+        aggregate
+    }
+
+    /// Like [`Judge::run`], without aggregating: one entry per planned rule,
+    /// in plan order, `None` where the rule does not select the event. What
+    /// a server answers (see `resident::protocol::accept`).
+    pub fn run_planned(
+        &self,
+        prepared: &Prepared,
+        on_outcome: impl Fn(&RuleOutcome) + Sync,
+    ) -> Vec<Option<RuleOutcome>> {
         let event = prepared.event.as_ref();
         let action = event.action.kind();
-        let selected: Vec<&PlannedRule> = self
+        let selected: Vec<(usize, &PlannedRule)> = self
             .rules
             .iter()
-            .filter(|rule| rule.selects(event.hook, action) != Some(false))
+            .enumerate()
+            .filter(|(_, rule)| rule.selects(event.hook, action) != Some(false))
             .collect();
-        let outcomes = parallel::map(&selected, self.threads, |rule| {
+        let outcomes = parallel::map(&selected, self.threads, |(_, rule)| {
             let granted = prepared.granted.get(&rule.id).map(Vec::as_slice);
             let outcome = self.judge_one(rule, event, granted)?;
             on_outcome(&outcome);
             Some(outcome)
         });
-        let mut aggregate = Aggregate::default();
-        for outcome in outcomes.into_iter().flatten() {
-            aggregate.push(outcome);
+        let mut planned: Vec<Option<RuleOutcome>> = vec![None; self.rules.len()];
+        for ((i, _), outcome) in selected.iter().zip(outcomes) {
+            planned[*i] = outcome;
         }
-        aggregate
+        planned
     }
 
     /// One rule's outcome; `None` when its own metadata does not select

@@ -14,7 +14,9 @@
 //!   `doctor`'s checks of that registration;
 //! - [`resident`]: `hookwarden serve`, which keeps rules loaded, and the
 //!   hook's side of asking it;
-//! - [`cli`]: the commands. Agent protocols live in `hookwarden-agents`.
+//! - [`call`]: one hook call, from payload to answer, whatever happens;
+//! - [`cli`]: the commands. Agent protocols live in `hookwarden-agents`;
+//!   who may change a verdict lives in `hookwarden-trust`.
 //!
 //! Two programs: `hookwarden` (every command) and `hookwarden-hook`, the
 //! hook call alone without the wasm engine (built without the `engine`
@@ -26,6 +28,7 @@
 #[cfg(feature = "engine")]
 pub mod artifacts;
 pub mod builtin;
+pub mod call;
 pub mod cli;
 #[cfg(feature = "engine")]
 pub mod fixtures;

@@ -272,7 +272,7 @@ fn bench(args: &BenchArgs) -> Result<(), String> {
     let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
     let dir = tmp.path();
     let store_dir = dir.join("store");
-    let store = ArtifactStore::create(&store_dir)?;
+    let store = ArtifactStore::create(&store_dir, hookwarden_trust::Trust::user())?;
     let runtime = Runtime::new().map_err(|e| format!("{e:#}"))?;
     let pack = builtin::modules().first().ok_or("no built-in rule")?;
 

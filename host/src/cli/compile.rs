@@ -37,6 +37,7 @@ pub fn compile(requirements: Option<&Path>, store: Option<PathBuf>, force: bool)
             return 2;
         }
     };
+    let explicit = store.is_some();
     let dir = store.or_else(|| {
         if is_root() {
             Some(
@@ -54,7 +55,28 @@ pub fn compile(requirements: Option<&Path>, store: Option<PathBuf>, force: bool)
         eprintln!("hookwarden: no store given and no HOME to put one in; use --store DIR");
         return 2;
     };
-    let store = match ArtifactStore::create(&dir) {
+    // Hook calls of a managed installation read root's store only: filling
+    // this user's would change nothing for them.
+    let file = match &loaded.source {
+        hookwarden_config::ConfigSource::File(p) => Some(p.as_path()),
+        hookwarden_config::ConfigSource::BuiltinDefault { .. } => None,
+    };
+    let trust = hookwarden_trust::assess(hookwarden_trust::running_binary().as_deref(), file).trust;
+    if !explicit && !trust.trusts_own_state() {
+        eprintln!(
+            "hookwarden: this is a managed installation (root alone can change this binary and \
+             {}): its hook calls only load rules from root's store; run `sudo hookwarden compile`",
+            loaded.source.describe()
+        );
+        return 2;
+    }
+    let created = if is_root() && !explicit {
+        // Every user's hook calls read it.
+        ArtifactStore::create_shared(&dir, hookwarden_trust::Trust::managed())
+    } else {
+        ArtifactStore::create(&dir, hookwarden_trust::Trust::user())
+    };
+    let store = match created {
         Ok(s) => s,
         Err(e) => {
             eprintln!("hookwarden: {e}");

@@ -175,7 +175,7 @@ pub fn main(started: Instant) -> i32 {
                 crate::phases::mark_duration("cli_parsed", parsed);
                 crate::phases::mark("cli_ready", started);
             }
-            hook::run(args, hook::call_started(started))
+            hook::run(args, crate::call::route::call_started(started))
         }
         Command::Bench(args) => {
             init_logging(tracing_subscriber::filter::LevelFilter::WARN);

@@ -2,7 +2,7 @@
 
 use crate::resident::{
     self, protocol,
-    server::{BindError, ServeOptions, Server},
+    server::{BindError, Kind, ServeOptions, Server},
 };
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -33,10 +33,41 @@ pub struct ServeArgs {
     /// build could not judge its calls, so it does not start.
     #[arg(long, value_name = "BUILD", hide = true)]
     pub for_build: Option<String>,
+    /// Serve every local user as a system server (run as root or a service
+    /// account; see examples/systemd/hookwarden.service): listen on the
+    /// `system_socket` of the requirements (default /run/hookwarden/serve.sock)
+    /// and judge only with those requirements.
+    #[arg(long, conflicts_with = "on_demand")]
+    pub system: bool,
+    /// The requirements file a system server judges with (default
+    /// /etc/codex/requirements.toml, or the built-in defaults without it).
+    #[arg(long, value_name = "PATH", requires = "system")]
+    pub requirements: Option<PathBuf>,
 }
 
 pub fn run(args: ServeArgs) -> i32 {
-    let Some(socket) = args.socket.or_else(resident::socket_path) else {
+    let kind = if args.system {
+        match system_kind(args.requirements.as_deref()) {
+            Ok(kind) => kind,
+            Err(e) => {
+                error!("{e}");
+                return 2;
+            }
+        }
+    } else {
+        Kind::User
+    };
+    let socket = match (&kind, args.socket) {
+        (_, Some(socket)) => Some(socket),
+        (Kind::System { requirements, .. }, None) => {
+            let config = hookwarden_config::load(requirements.as_deref())
+                .map(|l| l.config)
+                .unwrap_or_default();
+            Some(resident::system_socket_path(&config))
+        }
+        (Kind::User, None) => resident::user_socket_path(),
+    };
+    let Some(socket) = socket else {
         error!(
             "{}=none turns the server off; pass --socket to serve anyway",
             resident::SOCKET_ENV
@@ -61,10 +92,11 @@ pub fn run(args: ServeArgs) -> i32 {
             .map(Duration::from_secs)
             .or(args.on_demand.then_some(ON_DEMAND_IDLE_EXIT)),
         on_demand: args.on_demand,
+        kind: kind.clone(),
     };
     // The socket first: a server that loses the race to it stops before
     // it starts an engine.
-    let (listener, claim) = match Server::bind(&socket, !args.on_demand) {
+    let (listener, claim) = match Server::bind(&socket, !args.on_demand, args.system) {
         Ok(bound) => bound,
         Err(BindError::Taken(why)) if args.on_demand => {
             info!("{why}; not starting another");
@@ -86,6 +118,7 @@ pub fn run(args: ServeArgs) -> i32 {
         socket = %socket.display(),
         pid = std::process::id(),
         on_demand = args.on_demand,
+        system = args.system,
         "serving hook calls"
     );
     match server.serve(listener, claim) {
@@ -95,4 +128,25 @@ pub fn run(args: ServeArgs) -> i32 {
             1
         }
     }
+}
+
+/// A system server's kind: its requirements, and the trust its own binary
+/// and requirements allow (root alone, unless they are weak; then it says
+/// so and still trusts root alone).
+fn system_kind(requirements: Option<&std::path::Path>) -> Result<Kind, String> {
+    let loaded = hookwarden_config::load(requirements)
+        .map_err(|e| format!("not serving: cannot use the configuration: {e}"))?;
+    let file = match &loaded.source {
+        hookwarden_config::ConfigSource::File(p) => Some(p.clone()),
+        hookwarden_config::ConfigSource::BuiltinDefault { .. } => None,
+    };
+    let binary = hookwarden_trust::running_binary();
+    let assessment = hookwarden_trust::assess(binary.as_deref(), file.as_deref());
+    for w in &assessment.weaknesses {
+        error!("{w}: anyone who can change it can switch hookwarden off");
+    }
+    Ok(Kind::System {
+        requirements: requirements.map(std::path::Path::to_owned),
+        trust: hookwarden_trust::Trust::managed(),
+    })
 }

@@ -1,9 +1,9 @@
 //! `hookwarden doctor`: is hookwarden registered for an agent, and would the
 //! agent actually run it?
 
-use super::{Env, Request, Target, files, json, parse_settings, shell_words, spec};
+use super::{Env, Request, Target, files, json, parse_settings, posture, shell_words, spec};
 use crate::builtin;
-use hookwarden_config::ModuleRef;
+use hookwarden_config::{HookwardenConfig, ModuleRef};
 use hookwarden_runtime::ModuleSource;
 use serde_json::Value;
 use std::fmt;
@@ -174,9 +174,12 @@ pub fn doctor(req: &Request, env: &Env, self_test: bool) -> Vec<Check> {
         .collect();
     programs.sort();
     programs.dedup();
+    // Every program a hook call may run: for the installation's trust.
+    let mut binaries: Vec<PathBuf> = Vec::new();
     for program in &programs {
         let program = Path::new(program);
         out.push(check_binary(program, &install));
+        binaries.push(program.to_owned());
         // `hookwarden-hook` runs no rules itself: without a server every
         // call goes to `hookwarden` beside it.
         if program.file_name().is_some_and(|n| n == "hookwarden-hook") {
@@ -184,6 +187,7 @@ pub fn doctor(req: &Request, env: &Env, self_test: bool) -> Vec<Check> {
             let engine = std::fs::canonicalize(program)
                 .unwrap_or_else(|_| program.to_owned())
                 .with_file_name("hookwarden");
+            binaries.push(engine.clone());
             let mut check = check_binary(&engine, &install);
             if check.level == Level::Fail {
                 check.message = format!(
@@ -208,7 +212,25 @@ pub fn doctor(req: &Request, env: &Env, self_test: bool) -> Vec<Check> {
         .command
         .clone();
     let requirements = requirements_arg(&command);
-    let config_ok = check_config(requirements.as_deref(), &mut out);
+    let loaded = check_config(requirements.as_deref(), &mut out);
+    let config_ok = loaded.as_ref().is_some_and(|(_, _, pins_ok)| *pins_ok);
+
+    // Who could switch it off, and what it would judge.
+    let file = loaded.as_ref().and_then(|(_, file, _)| file.clone());
+    let binaries: Vec<PathBuf> = binaries.into_iter().filter(|b| b.exists()).collect();
+    let (checks, trust) = posture::installation(
+        &binaries,
+        file.as_deref(),
+        target.scope == super::Scope::Managed,
+    );
+    out.extend(checks);
+    if let Some((config, _, _)) = &loaded {
+        let rules = crate::plan::plan(config);
+        out.extend(posture::modules(&rules, trust));
+        out.extend(posture::coverage(&rules, target.agent, &target.events()));
+        out.extend(posture::fail_modes(config, &rules));
+        out.extend(posture::managed_loading(config, &rules, trust));
+    }
 
     // The real thing: a harmless call through the registered command.
     if self_test
@@ -254,8 +276,13 @@ fn requirements_arg(command: &str) -> Option<PathBuf> {
     })
 }
 
-/// Load the configuration and check every rule's module against its pin.
-fn check_config(requirements: Option<&Path>, out: &mut Vec<Check>) -> bool {
+/// Load the configuration and check every rule's module against its pin:
+/// the configuration, its file (`None` for the built-in defaults), and
+/// whether every module matches its pin; `None` if it does not load.
+fn check_config(
+    requirements: Option<&Path>,
+    out: &mut Vec<Check>,
+) -> Option<(HookwardenConfig, Option<PathBuf>, bool)> {
     let loaded = match hookwarden_config::load(requirements) {
         Ok(l) => l,
         Err(e) => {
@@ -264,8 +291,12 @@ fn check_config(requirements: Option<&Path>, out: &mut Vec<Check>) -> bool {
                 e.to_string(),
                 "fix the [hookwarden] table: until then every hook call answers with the fail mode",
             ));
-            return false;
+            return None;
         }
+    };
+    let file = match &loaded.source {
+        hookwarden_config::ConfigSource::File(p) => Some(p.clone()),
+        hookwarden_config::ConfigSource::BuiltinDefault { .. } => None,
     };
     let rules = crate::plan::plan(&loaded.config);
     out.push(Check::ok(
@@ -306,7 +337,7 @@ fn check_config(requirements: Option<&Path>, out: &mut Vec<Check>) -> bool {
             format!("{} module(s) present and matching their pins", rules.len()),
         ));
     }
-    bad == 0
+    Some((loaded.config, file, bad == 0))
 }
 
 /// Run the registered command as the agent would (`sh -c`), with a harmless

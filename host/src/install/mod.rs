@@ -12,6 +12,7 @@ mod codex;
 mod copilot_cli;
 mod cursor;
 pub mod doctor;
+mod posture;
 pub mod files;
 mod gemini_cli;
 mod json;

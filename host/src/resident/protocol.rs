@@ -1,8 +1,9 @@
 //! What a hook and a server say to each other: one request, one response,
 //! each a little-endian `u32` length and that many bytes of JSON.
 
+use crate::plan::PlannedRule;
 use crate::prepare::Prepared;
-use hookwarden_event::RuleOutcome;
+use hookwarden_event::{ActionKind, HookEvent, RuleOutcome};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::io::{Read, Write};
@@ -43,11 +44,54 @@ pub struct Requirements<'a> {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Response {
-    /// Every selected rule's outcome, in configuration order.
-    Outcomes(Vec<RuleOutcome>),
-    /// The server will not judge this request (another build, a
-    /// configuration it cannot read); the hook runs the rules itself.
+    /// One entry per rule of the plan, in plan order: the rule's outcome,
+    /// or `None` where the rule's own metadata does not select the event.
+    /// Anything else is not a judgement (see [`accept`]).
+    Judged(Vec<Option<RuleOutcome>>),
+    /// The server will not judge this request (another build, another
+    /// configuration, one it cannot read); the hook runs the rules itself.
     Refused(String),
+}
+
+/// The outcomes of a [`Response::Judged`] for `rules` (the hook's own plan)
+/// on an event of `hook` and `action`, if it is a complete judgement: one
+/// entry per planned rule, each naming that rule, an outcome for every rule
+/// whose configured selectors pick the event and none for a rule they rule
+/// out. A server that answers anything else (`[]`, a rule missing, another
+/// configuration's rules) does not judge the call.
+pub fn accept(
+    rules: &[PlannedRule],
+    hook: HookEvent,
+    action: ActionKind,
+    judged: Vec<Option<RuleOutcome>>,
+) -> Result<Vec<RuleOutcome>, String> {
+    if judged.len() != rules.len() {
+        return Err(format!(
+            "the server judged {} rule(s); this call planned {}",
+            judged.len(),
+            rules.len()
+        ));
+    }
+    let mut outcomes = Vec::with_capacity(rules.len());
+    for (rule, entry) in rules.iter().zip(judged) {
+        match (rule.selects(hook, action), entry) {
+            (Some(false), Some(_)) => {
+                return Err(format!("the server ran rule `{}`, which does not select this event", rule.id));
+            }
+            (Some(true), None) => {
+                return Err(format!("the server skipped rule `{}`, which selects this event", rule.id));
+            }
+            (_, Some(outcome)) if outcome.rule_id != rule.id => {
+                return Err(format!(
+                    "the server answered for rule `{}` where this call planned `{}`",
+                    outcome.rule_id, rule.id
+                ));
+            }
+            (_, Some(outcome)) => outcomes.push(outcome),
+            (_, None) => {}
+        }
+    }
+    Ok(outcomes)
 }
 
 /// Identifies what a hook or server would do with a request: the wire
@@ -57,7 +101,7 @@ pub enum Response {
 pub fn build_id() -> &'static str {
     static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     ID.get_or_init(|| {
-        let mut id = format!("1/{}", env!("CARGO_PKG_VERSION"));
+        let mut id = format!("2/{}", env!("CARGO_PKG_VERSION"));
         for m in crate::builtin::modules() {
             id.push('/');
             id.push_str(m.sha256);

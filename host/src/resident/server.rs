@@ -1,4 +1,10 @@
 //! `hookwarden serve`: run rules for hook calls, keeping them loaded.
+//!
+//! Two kinds (see the [`super`] module docs): a user's own server, which
+//! judges with the requirements text each call carries and answers only its
+//! own user; and a system server (`--system`), run by root or a service
+//! account, which answers every local user but judges only with the
+//! requirements file it reads itself.
 
 use super::protocol::{
     BuildOf, MAX_REQUEST_BYTES, Request, Requirements, Response, build_id, read_frame, write_frame,
@@ -9,7 +15,8 @@ use crate::judge::{Judge, RuleCache};
 use crate::plan::plan;
 use hookwarden_config::HookwardenConfig;
 use hookwarden_event::Aggregate;
-use hookwarden_runtime::Runtime;
+use hookwarden_runtime::{FileIdentity, Runtime};
+use hookwarden_trust::Trust;
 use std::collections::HashMap;
 use std::io::Write;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
@@ -18,15 +25,19 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, mpsc};
 use std::time::{Duration, Instant};
-use tracing::{debug, info, warn};
+use tracing::{debug, error, info, warn};
 
 /// Calls served at once, each by one worker thread running its rules one
 /// after another, so at most this many rule instances exist at a time (the
 /// runtime's pool). More calls are turned away at once; their hooks run
 /// the rules themselves.
 const MAX_CALLS: usize = hookwarden_runtime::RESIDENT_INSTANCES as usize;
-/// How long a client may take to send its request.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client may take to send its request. Hooks send theirs at
+/// once; a client that trickles holds a worker no longer than this.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(2);
+/// Stack of each worker thread: shell analysis of a request runs there
+/// (bounded by the analyser's nesting limit, with a wide margin).
+const WORKER_STACK: usize = 16 << 20;
 /// Configurations kept planned; past it the set starts over.
 const MAX_CONFIGS: usize = 8;
 /// A planned configuration is rebuilt after this long, so that changes to
@@ -116,6 +127,8 @@ pub struct Server {
     runtime: Arc<Runtime>,
     cache: Arc<RuleCache>,
     judges: Mutex<HashMap<ConfigKey, (Instant, Arc<Judge>)>>,
+    /// A system server's own configuration, as last read.
+    own: Mutex<Option<OwnConfig>>,
     build: String,
     /// Calls accepted and not yet answered.
     active: AtomicUsize,
@@ -131,13 +144,39 @@ pub struct Server {
 }
 
 /// How a server runs, besides where.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ServeOptions {
     /// Stop after this long without a call.
     pub idle_exit: Option<Duration>,
     /// Started by a hook call ([`super::start`]): also stop when a hook of
     /// another build asks, so that the next call starts that build's server.
     pub on_demand: bool,
+    pub kind: Kind,
+}
+
+/// Whose calls a server answers, and with which configuration.
+#[derive(Debug, Clone)]
+pub enum Kind {
+    /// A user's own server: answers that user only, with the requirements
+    /// text each call carries (the user's own hook read it).
+    User,
+    /// A system server: answers every local user, with the requirements
+    /// file it reads itself (`requirements`: the `--requirements` path, or
+    /// `None` for the default path); a call whose hook read another
+    /// configuration is refused, and its hook judges it.
+    System {
+        requirements: Option<PathBuf>,
+        trust: Trust,
+    },
+}
+
+/// A system server's configuration as it read it, and the file identity it
+/// read it at.
+struct OwnConfig {
+    identity: Option<FileIdentity>,
+    read_at: Instant,
+    requirements: Option<(PathBuf, String)>,
+    judge: Result<Arc<Judge>, String>,
 }
 
 impl Server {
@@ -150,6 +189,7 @@ impl Server {
             runtime: Arc::new(Runtime::resident()?),
             cache: Arc::new(RuleCache::new()),
             judges: Mutex::new(HashMap::new()),
+            own: Mutex::new(None),
             build: build_id().to_owned(),
             active: AtomicUsize::new(0),
             workers: AtomicUsize::new(0),
@@ -169,9 +209,13 @@ impl Server {
     /// `wait`, a socket another server holds is taken over once it stops
     /// (a service started while a server started on demand still runs);
     /// else that is [`BindError::Taken`].
-    pub fn bind(socket: &Path, wait: bool) -> Result<(UnixListener, Claim), BindError> {
-        super::socket_dir(socket)
-            .map_err(|e| format!("not serving on {}: {e}", socket.display()))?;
+    pub fn bind(socket: &Path, wait: bool, system: bool) -> Result<(UnixListener, Claim), BindError> {
+        if system {
+            system_socket_dir(socket)
+        } else {
+            super::user_socket_dir(socket).map(|_| ())
+        }
+        .map_err(|e| format!("not serving on {}: {e}", socket.display()))?;
         let lock_at = start::lock_path(socket);
         let lock = start::open_private(
             &lock_at,
@@ -231,7 +275,10 @@ impl Server {
         }
         let listener = UnixListener::bind(socket)
             .map_err(|e| format!("cannot listen on {}: {e}", socket.display()))?;
-        std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o600))
+        // A system server answers every local user (it checks who asks);
+        // a user's own server, its user alone.
+        let mode = if system { 0o666 } else { 0o600 };
+        std::fs::set_permissions(socket, std::fs::Permissions::from_mode(mode))
             .map_err(|e| format!("{}: {e}", socket.display()))?;
         let identity = file_identity(socket)
             .ok_or_else(|| format!("{} vanished as it was bound", socket.display()))?;
@@ -325,6 +372,7 @@ impl Server {
         self.workers.fetch_add(1, Ordering::AcqRel);
         let spawned = std::thread::Builder::new()
             .name("hookwarden-serve".into())
+            .stack_size(WORKER_STACK)
             .spawn(move || {
                 loop {
                     server.idle.fetch_add(1, Ordering::AcqRel);
@@ -350,8 +398,16 @@ impl Server {
     }
 
     fn handle(&self, stream: &UnixStream) {
-        if let Err(e) = super::peer_is_trusted(stream) {
-            warn!("refusing a client: {e}");
+        let peer = match hookwarden_trust::socket::peer_uid(stream) {
+            Ok(uid) => uid,
+            Err(e) => {
+                warn!("refusing a client whose credentials cannot be read: {e}");
+                return;
+            }
+        };
+        let me = hookwarden_trust::current_uid();
+        if matches!(self.options.kind, Kind::User) && peer != me {
+            warn!("refusing a client of uid {peer}: this server answers uid {me} only");
             return;
         }
         let _ = stream.set_read_timeout(Some(REQUEST_TIMEOUT));
@@ -374,9 +430,12 @@ impl Server {
             self.stop("a hook of another hookwarden build asked");
         }
         // Logged once the answer is on its way: the hook waits for it.
-        if let Response::Outcomes(outcomes) = response {
-            let aggregate = Aggregate { outcomes };
+        if let Response::Judged(judged) = response {
+            let aggregate = Aggregate {
+                outcomes: judged.into_iter().flatten().collect(),
+            };
             info!(
+                uid = peer,
                 rules = aggregate.outcomes.len(),
                 decision = %aggregate.decision(),
                 findings = ?aggregate.finding_ids(),
@@ -407,16 +466,100 @@ impl Server {
         if request.build != self.build {
             return other_build();
         }
-        let judge = match self.judge_for(request.requirements.take()) {
+        let judge = match &self.options.kind {
+            Kind::User => self.judge_for(request.requirements.take()),
+            Kind::System {
+                requirements,
+                trust,
+            } => self.own_judge_for(request.requirements.take(), requirements.as_deref(), *trust),
+        };
+        let judge = match judge {
             Ok(judge) => judge,
             Err(e) => return (Response::Refused(e), false),
         };
         // The shell analysis is derived data and not sent; redo it here.
         hookwarden_facts::analyze_shell(request.prepared.event.to_mut());
         (
-            Response::Outcomes(judge.run(&request.prepared, |_| {}).outcomes),
+            Response::Judged(judge.run_planned(&request.prepared, |_| {})),
             false,
         )
+    }
+
+    /// A system server's judge: its own configuration, re-read when the
+    /// file changes, used only for a call whose hook read exactly the same.
+    fn own_judge_for(
+        &self,
+        asked: Option<Requirements>,
+        path: Option<&Path>,
+        trust: Trust,
+    ) -> Result<Arc<Judge>, String> {
+        let default = Path::new(hookwarden_config::DEFAULT_REQUIREMENTS_PATH);
+        let file = path.unwrap_or(default);
+        let identity = FileIdentity::of(file).ok();
+        let mut own = self.own.lock().unwrap_or_else(|e| e.into_inner());
+        let stale = own.as_ref().is_none_or(|o| {
+            o.identity != identity || o.read_at.elapsed() >= CONFIG_TTL
+        });
+        if stale {
+            *own = Some(self.read_own(path, identity, trust));
+        }
+        let own = own.as_ref().expect("set above");
+        let judge = own.judge.clone()?;
+        let same = match (&own.requirements, &asked) {
+            (None, None) => true,
+            (Some((p, text)), Some(r)) => *p == *r.path && *text == *r.text,
+            _ => false,
+        };
+        if !same {
+            return Err(format!(
+                "this system server judges with {} as it reads it; the hook read {}",
+                own.requirements
+                    .as_ref()
+                    .map_or("the built-in defaults".into(), |(p, _)| p.display().to_string()),
+                asked
+                    .as_ref()
+                    .map_or("the built-in defaults".into(), |r| format!("another {}", r.path.display()))
+            ));
+        }
+        Ok(judge)
+    }
+
+    fn read_own(
+        &self,
+        path: Option<&Path>,
+        identity: Option<FileIdentity>,
+        trust: Trust,
+    ) -> OwnConfig {
+        let loaded = hookwarden_config::load(path);
+        let (requirements, judge) = match loaded {
+            Ok(loaded) => {
+                let requirements = match (&loaded.source, loaded.text) {
+                    (hookwarden_config::ConfigSource::File(p), Some(text)) => {
+                        Some((std::path::absolute(p).unwrap_or_else(|_| p.clone()), text))
+                    }
+                    _ => None,
+                };
+                info!("judging with {}", loaded.source.describe());
+                let judge = Arc::new(Judge::resident(
+                    plan(&loaded.config),
+                    Stores::new(&loaded.config, trust),
+                    std::num::NonZeroUsize::MIN,
+                    Arc::clone(&self.runtime),
+                    Arc::clone(&self.cache),
+                ));
+                (requirements, Ok(judge))
+            }
+            Err(e) => {
+                error!("cannot use my configuration: {e}");
+                (None, Err(format!("the system server cannot use its configuration: {e}")))
+            }
+        };
+        OwnConfig {
+            identity,
+            read_at: Instant::now(),
+            requirements,
+            judge,
+        }
     }
 
     /// The judge for a configuration: planned from exactly the text the
@@ -437,9 +580,11 @@ impl Server {
         };
         // One thread per call: calls run side by side instead, and each
         // holds at most one pooled instance at a time (see `MAX_CALLS`).
+        // A user's own server runs where that user is trusted (hooks of a
+        // managed installation never ask it).
         let judge = Arc::new(Judge::resident(
             plan(&config),
-            Stores::new(&config),
+            Stores::new(&config, Trust::user()),
             std::num::NonZeroUsize::MIN,
             Arc::clone(&self.runtime),
             Arc::clone(&self.cache),
@@ -453,4 +598,33 @@ impl Server {
         judges.insert(key, (Instant::now(), Arc::clone(&judge)));
         Ok(judge)
     }
+}
+
+/// Create a system server's socket directory (`0755`) if missing, and check
+/// it as hooks will (see `hookwarden_trust::socket::check_system_dir`): a
+/// directory of root's or this server's own user, under directories only
+/// root can change.
+fn system_socket_dir(socket: &Path) -> Result<(), String> {
+    use std::os::unix::fs::DirBuilderExt;
+    let dir = socket
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .ok_or_else(|| format!("{} has no directory", socket.display()))?;
+    let dir = std::path::absolute(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    if std::fs::symlink_metadata(&dir).is_err() {
+        std::fs::DirBuilder::new()
+            .mode(0o755)
+            .create(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let owners = hookwarden_trust::socket::check_system_dir(&dir)?;
+    let me = hookwarden_trust::current_uid();
+    if owners.dir_owner != me && owners.dir_owner != 0 {
+        return Err(format!(
+            "{} belongs to uid {}, neither root nor this server (uid {me})",
+            dir.display(),
+            owners.dir_owner
+        ));
+    }
+    Ok(())
 }

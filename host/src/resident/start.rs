@@ -3,7 +3,7 @@
 //! rules as if there were none.
 //!
 //! The call that starts a server does not wait for it: its answer never
-//! depends on one. Three files beside the socket keep starts orderly:
+//! depends on one. Two files beside the socket keep starts orderly:
 //!
 //! - `<name>.lock`: a server holds an exclusive `flock` on it for as long
 //!   as it runs, so at most one serves a socket; a hook that finds it
@@ -15,7 +15,7 @@
 //!   [`LOG_LIMIT`] when the next server starts.
 //!
 //! All of it lives in the socket's directory, which must be this user's and
-//! closed to everyone else (see [`super::check_socket_dir`]).
+//! closed to everyone else (see `hookwarden_trust::socket::check_user_dir`).
 
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::{FileExt, OpenOptionsExt};
@@ -73,7 +73,7 @@ pub fn start(socket: &Path, program: &Path) -> Result<Started, String> {
     // The server runs in `/`: a relative path would name another socket.
     let socket = &std::path::absolute(socket)
         .map_err(|e| format!("cannot make {} absolute: {e}", socket.display()))?;
-    super::socket_dir(socket)?;
+    super::user_socket_dir(socket)?;
 
     let lock_at = lock_path(socket);
     let lock = open_private(

@@ -35,7 +35,7 @@ const DIALECT: Dialect = Dialect {
 
 /// How hookwarden treats each Claude Code event (§2.1): `None` for a name
 /// Claude Code does not have, `Some(None)` for one hookwarden does not judge.
-fn hook_event(name: &str) -> Option<Option<HookEvent>> {
+pub(crate) fn hook_event(name: &str) -> Option<Option<HookEvent>> {
     Some(match name {
         "PreToolUse" => Some(HookEvent::PreToolUse),
         "PermissionRequest" => Some(HookEvent::PermissionRequest),

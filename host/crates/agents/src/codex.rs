@@ -30,7 +30,7 @@ const DIALECT: Dialect = Dialect {
 
 /// How hookwarden treats each Codex event: `None` for a name Codex does not
 /// have, `Some(None)` for an event hookwarden does not judge.
-fn hook_event(name: &str) -> Option<Option<HookEvent>> {
+pub(crate) fn hook_event(name: &str) -> Option<Option<HookEvent>> {
     Some(match name {
         "PreToolUse" => Some(HookEvent::PreToolUse),
         "PermissionRequest" => Some(HookEvent::PermissionRequest),

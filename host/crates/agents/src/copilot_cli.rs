@@ -39,7 +39,7 @@ pub struct CopilotCli;
 /// How hookwarden treats each Copilot CLI event, in both spellings (§5.2).
 /// The PascalCase format also takes the VS Code (Claude) names
 /// `UserPromptSubmit` and `Stop`.
-fn hook_event(name: &str) -> Option<Option<HookEvent>> {
+pub(crate) fn hook_event(name: &str) -> Option<Option<HookEvent>> {
     Some(match name {
         "preToolUse" | "PreToolUse" => Some(HookEvent::PreToolUse),
         "permissionRequest" | "PermissionRequest" => Some(HookEvent::PermissionRequest),

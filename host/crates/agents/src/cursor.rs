@@ -32,7 +32,7 @@ use serde_json::{Value, json};
 pub struct Cursor;
 
 /// How hookwarden treats each Cursor event (§4.1).
-fn hook_event(name: &str) -> Option<Option<HookEvent>> {
+pub(crate) fn hook_event(name: &str) -> Option<Option<HookEvent>> {
     Some(match name {
         "preToolUse" | "beforeShellExecution" | "beforeMCPExecution" | "beforeReadFile" => {
             Some(HookEvent::PreToolUse)

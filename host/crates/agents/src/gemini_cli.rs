@@ -31,7 +31,7 @@ const ENVELOPE: SnakeCaseEnvelope = SnakeCaseEnvelope {
 };
 
 /// How hookwarden treats each Gemini CLI event (§3.1).
-fn hook_event(name: &str) -> Option<Option<HookEvent>> {
+pub(crate) fn hook_event(name: &str) -> Option<Option<HookEvent>> {
     Some(match name {
         "BeforeTool" => Some(HookEvent::PreToolUse),
         "AfterTool" => Some(HookEvent::PostToolUse),

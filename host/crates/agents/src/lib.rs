@@ -18,7 +18,7 @@ mod patch;
 
 pub use error::PayloadError;
 
-use hookwarden_event::{Event, Verdict};
+use hookwarden_event::{Event, HookEvent, Verdict};
 use std::fmt;
 use std::str::FromStr;
 
@@ -167,6 +167,20 @@ pub fn adapter(kind: AgentKind) -> Box<dyn Adapter> {
         AgentKind::Cursor => Box::new(cursor::Cursor),
         AgentKind::CopilotCli => Box::new(copilot_cli::CopilotCli),
     }
+}
+
+/// The hookwarden event an agent's event name stands for: `None` for an
+/// event the agent has that hookwarden does not judge, or a name it does
+/// not have.
+pub fn hook_event(kind: AgentKind, name: &str) -> Option<HookEvent> {
+    match kind {
+        AgentKind::Codex => codex::hook_event(name),
+        AgentKind::ClaudeCode => claude_code::hook_event(name),
+        AgentKind::GeminiCli => gemini_cli::hook_event(name),
+        AgentKind::Cursor => cursor::hook_event(name),
+        AgentKind::CopilotCli => copilot_cli::hook_event(name),
+    }
+    .flatten()
 }
 
 /// Find `"field": "value"` in possibly broken JSON text.

@@ -42,6 +42,9 @@ use std::path::{Path, PathBuf};
 /// Where Codex reads managed requirements on Linux and macOS.
 pub const DEFAULT_REQUIREMENTS_PATH: &str = "/etc/codex/requirements.toml";
 
+/// Where a system server listens unless `system_socket` says otherwise.
+pub const DEFAULT_SYSTEM_SOCKET: &str = "/run/hookwarden/serve.sock";
+
 /// Where the configuration came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigSource {

@@ -28,8 +28,10 @@ pub struct HookwardenConfig {
     #[serde(default)]
     pub artifact_dir: Option<PathBuf>,
     /// Also use (and fill, on a miss) the per-user store under the XDG cache
-    /// dir. The agent runs as that user and could write there, so a managed
-    /// deployment that runs `hookwarden compile` as root should set `false`.
+    /// dir, where the installation trusts the user's own state (user scope:
+    /// the user can change the binary or this file anyway). In a managed
+    /// installation the store is never used, whatever this says: the agent
+    /// runs as that user and could write there.
     #[serde(default = "yes")]
     pub user_artifact_store: bool,
     /// How many rules run at once in a hook call. Default: one per CPU the
@@ -42,6 +44,11 @@ pub struct HookwardenConfig {
     /// configuration and answers the agent itself.
     #[serde(default)]
     pub server: ServerUse,
+    /// Where a system server (`hookwarden serve --system`, run by root or a
+    /// service account) listens. Default [`crate::DEFAULT_SYSTEM_SOCKET`].
+    /// Hook calls of a managed installation ask only this server.
+    #[serde(default)]
+    pub system_socket: Option<PathBuf>,
     #[serde(default)]
     pub rules: Vec<RuleEntry>,
 }
@@ -61,6 +68,7 @@ impl Default for HookwardenConfig {
             user_artifact_store: true,
             rule_threads: None,
             server: ServerUse::default(),
+            system_socket: None,
             rules: Vec::new(),
         }
     }

@@ -323,6 +323,42 @@ impl Runtime {
         Ok(artifact)
     }
 
+    /// Compile a component ahead of time for `target` (a Rust target
+    /// triple), for CPUs with only that target's baseline features, with
+    /// the settings every [`Runtime`] uses. The build script embeds the
+    /// built-in pack compiled this way, so that no hook call compiles it:
+    /// such an artifact loads on any CPU of the target's architecture.
+    pub fn precompile_for_target(bytes: &[u8], target: &str) -> anyhow::Result<Vec<u8>> {
+        let mut config = Self::config(true);
+        config.target(target)?;
+        Ok(Engine::new(&config)?.precompile_component(bytes)?)
+    }
+
+    /// Load an artifact embedded in this program by its build
+    /// ([`Runtime::precompile_for_target`]). `digest` is the module digest
+    /// it was compiled from. Copies the code into memory of its own, so a
+    /// store's file ([`Runtime::load_artifact`]) loads faster when there is
+    /// one.
+    pub fn load_embedded(
+        &self,
+        artifact: &'static [u8],
+        label: &str,
+        digest: Sha256Digest,
+    ) -> Result<LoadedRule, RuleError> {
+        let _span = debug_span!("load_embedded", module = %label).entered();
+        // SAFETY: `deserialize` trusts its input to be an artifact this
+        // wasmtime produced: the build of this very program compiled it,
+        // with this wasmtime, from the embedded module of `digest`.
+        let component =
+            unsafe { Component::deserialize(&self.engine, artifact) }.map_err(|e| {
+                RuleError::Invalid {
+                    module: label.to_owned(),
+                    message: format!("{e:#}"),
+                }
+            })?;
+        self.prepare(label.to_owned(), digest, component)
+    }
+
     /// Load a precompiled artifact from a trusted store (see [`crate::store`]).
     /// `digest` is the module digest the artifact was compiled from (its key).
     /// An incompatible or corrupt artifact is an error the caller answers by
@@ -335,9 +371,10 @@ impl Runtime {
     ) -> Result<LoadedRule, RuleError> {
         let _span = debug_span!("load_artifact", module = %label).entered();
         // SAFETY: `deserialize_file` trusts its input to be an artifact this
-        // wasmtime produced. Callers only pass files from an `ArtifactStore`,
-        // which is checked to be writable by nobody but root and this user,
-        // and whose artifacts `hookwarden` wrote after verifying the pin.
+        // wasmtime produced. Callers only pass files an `ArtifactStore` found:
+        // in a directory only users the process trusts can change (root; in
+        // user scope also this user), and matching the check record that
+        // `hookwarden` wrote with it after verifying the module's pin.
         let component =
             unsafe { Component::deserialize_file(&self.engine, artifact) }.map_err(|e| {
                 RuleError::Invalid {
