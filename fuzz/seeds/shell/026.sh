@@ -1,0 +1,1 @@
+f() { rm -rf ~; }; f; function g { echo }; }

@@ -1,0 +1,1 @@
+git push --force origin main 2>&1 >/dev/null &

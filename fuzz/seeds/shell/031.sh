@@ -1,0 +1,1 @@
+git status && git diff --stat | head -n 20

@@ -1,0 +1,1 @@
+if true; then rm -rf ~; elif false; then :; else echo fi; fi

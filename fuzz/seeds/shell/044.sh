@@ -1,0 +1,1 @@
+sudo -u root env X=1 nice -n 5 timeout 10 nohup rm -rf /tmp/x

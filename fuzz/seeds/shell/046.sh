@@ -1,0 +1,1 @@
+touch $E2E_ROOT/out/SHOULD_EXIST_claude

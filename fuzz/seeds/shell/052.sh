@@ -1,0 +1,1 @@
+until false; do break; done; select x in a b; do echo $x; done

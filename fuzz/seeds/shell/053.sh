@@ -1,0 +1,1 @@
+xargs rm -rf < list; find . -name '*.o' -exec rm {} \;
