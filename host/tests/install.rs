@@ -780,3 +780,68 @@ fn install_precompiles_the_rules_and_a_second_run_compiles_nothing() {
         out.stderr
     );
 }
+
+#[test]
+fn doctor_fails_on_weak_configurations_and_warns_on_fail_open_ones() {
+    use std::os::unix::fs::PermissionsExt;
+    let place = Place::new();
+    let req_path = place.requirements();
+    let req = req_path.to_str().unwrap();
+    let args = ["--agent", "cursor", "--scope", "user", "--requirements", req];
+    let out = place.run(&[&["install", "--no-compile"][..], &args].concat());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doctor = || place.run(&[&["doctor", "--no-self-test"][..], &args].concat());
+    let out = doctor();
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("ok    fail-mode"), "{}", out.stdout);
+
+    // Requirements anyone can change.
+    let chmod = |p: &Path, mode| std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+    chmod(&req_path, 0o666);
+    let out = doctor();
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("FAIL  installation") && out.stdout.contains("can be changed by other users"),
+        "{}",
+        out.stdout
+    );
+    chmod(&req_path, 0o644);
+
+    // Nothing enabled; nothing for the events that can block.
+    let write = |body: &str| std::fs::write(&req_path, body).unwrap();
+    write("[hookwarden]\nbuiltin_rules = false\n[[hookwarden.rules]]\nid = \"x\"\nmodule = \"builtin:destructive-commands\"\nenabled = false\n");
+    let out = doctor();
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("FAIL  coverage") && out.stdout.contains("enables no rule"), "{}", out.stdout);
+    write("[hookwarden]\n[[hookwarden.rules]]\nid = \"x\"\nmodule = \"builtin:destructive-commands\"\nevents = [\"post-tool-use\"]\n");
+    let out = doctor();
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.contains("FAIL  coverage") && out.stdout.contains("no enabled rule judges it"),
+        "{}",
+        out.stdout
+    );
+
+    // A module others can change: its pin stops it, and every call fails.
+    let module = place.path("rule.wasm");
+    std::fs::copy(common::component("scripted-rule"), &module).unwrap();
+    chmod(&module, 0o666);
+    write(&format!(
+        "[hookwarden]\nbuiltin_rules = true\n[[hookwarden.rules]]\nid = \"r\"\nmodule = \"{}\"\nsha256 = \"{}\"\n",
+        module.display(),
+        common::sha256_of(&module)
+    ));
+    let out = doctor();
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("FAIL  module-owner"), "{}", out.stdout);
+
+    // Fail open: warned, with why.
+    write("[hookwarden]\nfail_mode = \"allow\"\nrule_threads = 1\n");
+    let out = doctor();
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("warn  fail-mode") && out.stdout.contains("rule_threads = 1"),
+        "{}",
+        out.stdout
+    );
+}
