@@ -8,6 +8,17 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 cargo test --workspace --locked "$@"
 
+# The rule pack on other guards' labelled corpora (../shared/eval, beside
+# the repository): fails when it stops fewer rows or blocks more than the
+# committed floor (scripts/eval-floor.json). Skipped where they are absent.
+eval_dir=../shared/eval
+if [ -d "$eval_dir" ] && ls "$eval_dir"/*.tsv >/dev/null 2>&1; then
+    scripts/eval.py --hookwarden "$(scripts/build-release.sh)" --eval-dir "$eval_dir" \
+        --floor scripts/eval-floor.json
+else
+    echo "test.sh: no corpora in $eval_dir: skipping scripts/eval.py" >&2
+fi
+
 # End-to-end: the real Codex CLI and Claude Code (pinned, from npm, into
 # tests/e2e/node_modules) call the release hookwarden as their PreToolUse
 # hook, offline against a scripted model server. HOOKWARDEN_SKIP_E2E=1 skips.

@@ -15,7 +15,14 @@
 //! - fork bombs;
 //! - remote scripts run unseen (`curl … | sh`, `bash <(curl …)`);
 //! - stopping hookwarden itself: `pkill hookwarden`, `kill` fed its pids,
-//!   `systemctl stop hookwarden…`, `fuser -k` on its socket.
+//!   `systemctl stop hookwarden…`, `fuser -k` on its socket;
+//! - irreversible operations on what lives outside the machine
+//!   ([`checks::infra`]): SQL `DROP`/`TRUNCATE`/unbounded `DELETE` given to a
+//!   database client, `redis-cli FLUSHALL`, `kubectl delete namespace`,
+//!   `helm uninstall`, `docker volume prune`, `terraform destroy`, cloud CLIs'
+//!   delete/terminate verbs, `aws s3 rm --recursive`, secret managers'
+//!   deletes, queue purges, backup pruning (`restic forget`, `rclone purge`),
+//!   `gh repo delete`, HTTP `DELETE` requests.
 //!
 //! It reads the command with a real bash parser ([`hookwarden_sdk::shell`]),
 //! so it looks through quoting, absolute paths, wrappers (`sudo`, `env`,
@@ -30,6 +37,12 @@
 //! protected_branches = ["main", "master", "release/*"]   # the default
 //! protected_paths = ["/srv/data", "~/work"]               # default: none
 //! unreadable = "ask"                                      # or "deny"
+//! # Per family of outside resources: "deny" (default), "ask" or "allow".
+//! # Families: databases, containers, clusters, iac, cloud, storage,
+//! # secrets, queues, backups, hosting, http.
+//! infrastructure = { containers = "ask", http = "allow" }
+//! # Denied whatever the family says when a command names them.
+//! protected_resources = ["prod*", "production"]
 //! ```
 
 mod checks;
@@ -54,6 +67,12 @@ struct Settings {
     protected_paths: Vec<String>,
     /// What to answer for a command the rule cannot read: `ask` or `deny`.
     unreadable: String,
+    /// Per family of outside resources (`databases`, `clusters`, `cloud`…):
+    /// `deny` (the default: each operation's own severity), `ask` or `allow`.
+    infrastructure: std::collections::BTreeMap<String, String>,
+    /// Resources (globs) whose destruction is denied whatever the family's
+    /// choice: `["prod*", "production"]`.
+    protected_resources: Vec<String>,
 }
 
 impl Default for Settings {
@@ -62,6 +81,8 @@ impl Default for Settings {
             protected_branches: vec!["main".into(), "master".into(), "release/*".into()],
             protected_paths: Vec::new(),
             unreadable: "ask".into(),
+            infrastructure: Default::default(),
+            protected_resources: Vec::new(),
         }
     }
 }
@@ -71,6 +92,7 @@ struct Policy {
     protected_branches: Vec<glob::Pattern>,
     protected_paths: Vec<glob::Pattern>,
     unreadable: Severity,
+    infra: checks::infra::Policy,
 }
 
 impl Policy {
@@ -101,6 +123,12 @@ impl Policy {
         Ok(Policy {
             protected_branches: patterns("protected_branches", &s.protected_branches, false)?,
             protected_paths: patterns("protected_paths", &s.protected_paths, true)?,
+            infra: checks::infra::Policy::new(
+                s.infrastructure
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str())),
+                &s.protected_resources,
+            )?,
             unreadable: match s.unreadable.as_str() {
                 "ask" => Severity::Ask,
                 "deny" => Severity::Deny,
@@ -183,6 +211,7 @@ fn judge(analysis: &Analysis, start_cwd: Option<String>, policy: &Policy) -> Vec
         }
     }
     checks::check_analysis(analysis, &mut hits);
+    checks::infra::check(analysis, &policy.infra, &mut hits);
     for opaque in &analysis.opaque {
         hits.push(Hit {
             severity: policy.unreadable,

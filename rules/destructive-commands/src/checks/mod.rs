@@ -6,6 +6,7 @@ mod delete;
 mod disk;
 mod fork_bomb;
 mod git;
+pub mod infra;
 mod permissions;
 mod processes;
 mod remote_script;
