@@ -39,8 +39,8 @@ impl Stores {
             .artifact_dir
             .clone()
             .unwrap_or_else(|| DEFAULT_ADMIN_STORE.into());
-        let user = user_store_dir()
-            .filter(|_| config.user_artifact_store && trust.trusts_own_state());
+        let user =
+            user_store_dir().filter(|_| config.user_artifact_store && trust.trusts_own_state());
         let mut read = Vec::new();
         for dir in [Some(admin), user.clone()].into_iter().flatten() {
             if !dir.exists() {
@@ -302,7 +302,9 @@ fn log_if_weak(path: &Path, trust: Trust) {
         ),
         hookwarden_trust::Writers::Others(w) => w.to_string(),
     };
-    tracing::error!("{problem}: whoever can change it can make every call fail (see `hookwarden doctor`)");
+    tracing::error!(
+        "{problem}: whoever can change it can make every call fail (see `hookwarden doctor`)"
+    );
 }
 
 /// The precompiled artifact embedded for a built-in module, if any.

@@ -232,7 +232,11 @@ fn calls_that_miss_at_once_compile_a_module_once_between_them() {
     let s = setup();
     // A generous deadline: what is tested is how often it compiles.
     let text = std::fs::read_to_string(&s.req).unwrap();
-    std::fs::write(&s.req, text + "[hookwarden.limits]\ncall_timeout_ms = 60000\n").unwrap();
+    std::fs::write(
+        &s.req,
+        text + "[hookwarden.limits]\ncall_timeout_ms = 60000\n",
+    )
+    .unwrap();
     // Busy CPUs, as on a shared machine: the calls must still answer right.
     let _busy = Busy::start(2);
     let calls: Vec<_> = (0..4)
@@ -241,7 +245,13 @@ fn calls_that_miss_at_once_compile_a_module_once_between_them() {
             let user = s.user.clone();
             std::thread::spawn(move || {
                 run_env(
-                    &["hook", "--agent", "codex", "--requirements", req.to_str().unwrap()],
+                    &[
+                        "hook",
+                        "--agent",
+                        "codex",
+                        "--requirements",
+                        req.to_str().unwrap(),
+                    ],
                     codex_pre_tool_use("ls").as_bytes(),
                     LIMIT,
                     &[
@@ -260,7 +270,12 @@ fn calls_that_miss_at_once_compile_a_module_once_between_them() {
         .iter()
         .filter(|r| r.stderr.contains("no precompiled artifact; compiling"))
         .count();
-    assert_eq!(compiled, 1, "{:#?}", runs.iter().map(|r| &r.stderr).collect::<Vec<_>>());
+    assert_eq!(
+        compiled,
+        1,
+        "{:#?}",
+        runs.iter().map(|r| &r.stderr).collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -285,7 +300,13 @@ fn the_first_calls_on_a_fresh_machine_compile_nothing_of_the_built_in_pack() {
             let (req, cache) = (req.clone(), fresh_cache.clone());
             std::thread::spawn(move || {
                 let out = run_env(
-                    &["hook", "--agent", "codex", "--requirements", req.to_str().unwrap()],
+                    &[
+                        "hook",
+                        "--agent",
+                        "codex",
+                        "--requirements",
+                        req.to_str().unwrap(),
+                    ],
                     codex_pre_tool_use(command).as_bytes(),
                     LIMIT,
                     &[
@@ -304,7 +325,11 @@ fn the_first_calls_on_a_fresh_machine_compile_nothing_of_the_built_in_pack() {
         } else {
             assert_no_decision(&out);
         }
-        assert!(!out.stderr.contains("compiling"), "{command}: {}", out.stderr);
+        assert!(
+            !out.stderr.contains("compiling"),
+            "{command}: {}",
+            out.stderr
+        );
     }
 }
 
@@ -323,7 +348,9 @@ impl Busy {
                 std::thread::spawn(move || {
                     let mut x = 0u64;
                     while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                        x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
+                        x = std::hint::black_box(
+                            x.wrapping_mul(6364136223846793005).wrapping_add(1),
+                        );
                     }
                 })
             })

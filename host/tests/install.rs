@@ -787,7 +787,14 @@ fn doctor_fails_on_weak_configurations_and_warns_on_fail_open_ones() {
     let place = Place::new();
     let req_path = place.requirements();
     let req = req_path.to_str().unwrap();
-    let args = ["--agent", "cursor", "--scope", "user", "--requirements", req];
+    let args = [
+        "--agent",
+        "cursor",
+        "--scope",
+        "user",
+        "--requirements",
+        req,
+    ];
     let out = place.run(&[&["install", "--no-compile"][..], &args].concat());
     assert_eq!(out.code, 0, "{}", out.stderr);
     let doctor = || place.run(&[&["doctor", "--no-self-test"][..], &args].concat());
@@ -796,12 +803,15 @@ fn doctor_fails_on_weak_configurations_and_warns_on_fail_open_ones() {
     assert!(out.stdout.contains("ok    fail-mode"), "{}", out.stdout);
 
     // Requirements anyone can change.
-    let chmod = |p: &Path, mode| std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+    let chmod = |p: &Path, mode| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
     chmod(&req_path, 0o666);
     let out = doctor();
     assert_eq!(out.code, 1, "{}", out.stdout);
     assert!(
-        out.stdout.contains("FAIL  installation") && out.stdout.contains("can be changed by other users"),
+        out.stdout.contains("FAIL  installation")
+            && out.stdout.contains("can be changed by other users"),
         "{}",
         out.stdout
     );
@@ -809,11 +819,19 @@ fn doctor_fails_on_weak_configurations_and_warns_on_fail_open_ones() {
 
     // Nothing enabled; nothing for the events that can block.
     let write = |body: &str| std::fs::write(&req_path, body).unwrap();
-    write("[hookwarden]\nbuiltin_rules = false\n[[hookwarden.rules]]\nid = \"x\"\nmodule = \"builtin:destructive-commands\"\nenabled = false\n");
+    write(
+        "[hookwarden]\nbuiltin_rules = false\n[[hookwarden.rules]]\nid = \"x\"\nmodule = \"builtin:destructive-commands\"\nenabled = false\n",
+    );
     let out = doctor();
     assert_eq!(out.code, 1);
-    assert!(out.stdout.contains("FAIL  coverage") && out.stdout.contains("enables no rule"), "{}", out.stdout);
-    write("[hookwarden]\n[[hookwarden.rules]]\nid = \"x\"\nmodule = \"builtin:destructive-commands\"\nevents = [\"post-tool-use\"]\n");
+    assert!(
+        out.stdout.contains("FAIL  coverage") && out.stdout.contains("enables no rule"),
+        "{}",
+        out.stdout
+    );
+    write(
+        "[hookwarden]\n[[hookwarden.rules]]\nid = \"x\"\nmodule = \"builtin:destructive-commands\"\nevents = [\"post-tool-use\"]\n",
+    );
     let out = doctor();
     assert_eq!(out.code, 1);
     assert!(

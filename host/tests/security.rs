@@ -36,11 +36,19 @@ fn local_user(name: &'static str) -> Option<User> {
     let _one_at_a_time = LOCK.lock().unwrap_or_else(|e| e.into_inner());
     let id = |flag: &str| -> Option<u32> {
         let out = Command::new("id").args([flag, name]).output().ok()?;
-        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().parse().ok())?
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().parse().ok())?
     };
     if id("-u").is_none() {
         let out = Command::new("useradd")
-            .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name])
+            .args([
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                name,
+            ])
             .output()
             .expect("run useradd (Debian's passwd package)");
         assert!(
@@ -122,7 +130,9 @@ fn run_as(user: &User, program: &str, args: &[&str], stdin: &[u8], env: &[(&str,
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn {program} as {}: {e}", user.name));
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn {program} as {}: {e}", user.name));
     {
         use std::io::Write;
         let mut sin = child.stdin.take().unwrap();
@@ -142,7 +152,13 @@ fn hook_as(user: &User, requirements: &Path, command: &str, env: &[(&str, &str)]
     run_as(
         user,
         bin(),
-        &["hook", "--agent", "codex", "--requirements", requirements.to_str().unwrap()],
+        &[
+            "hook",
+            "--agent",
+            "codex",
+            "--requirements",
+            requirements.to_str().unwrap(),
+        ],
         codex_pre_tool_use(command).as_bytes(),
         env,
     )
@@ -310,7 +326,13 @@ fn a_managed_hook_never_loads_the_users_artifact_store() {
     let out = run_as(
         &user,
         bin(),
-        &["compile", "--requirements", user_req.to_str().unwrap(), "--store", cache.to_str().unwrap()],
+        &[
+            "compile",
+            "--requirements",
+            user_req.to_str().unwrap(),
+            "--store",
+            cache.to_str().unwrap(),
+        ],
         b"",
         &[("HOME", home.to_str().unwrap())],
     );
@@ -323,7 +345,11 @@ fn a_managed_hook_never_loads_the_users_artifact_store() {
     ];
     // Managed (root-owned requirements that even ask for the user store):
     // the forged store is never read.
-    let managed = requirements_file(base.path(), "[hookwarden]\nuser_artifact_store = true\n", None);
+    let managed = requirements_file(
+        base.path(),
+        "[hookwarden]\nuser_artifact_store = true\n",
+        None,
+    );
     for command in DANGEROUS {
         assert_codex_pre_tool_use_deny(&hook_as(&user, &managed, command, &env));
     }
@@ -346,7 +372,12 @@ fn forge_store(store: &Path, donor: &str) {
         .collect();
     let donor_path = artifacts
         .iter()
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(donor_digest.as_str()))
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(donor_digest.as_str())
+        })
         .expect("the donor's artifact")
         .clone();
     let donor_bytes = std::fs::read(&donor_path).unwrap();
@@ -387,7 +418,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -424,7 +459,13 @@ fn compiled_store(base: &Path) -> (PathBuf, PathBuf) {
         None,
     );
     let out = run(
-        &["compile", "--requirements", requirements.to_str().unwrap(), "--store", store.to_str().unwrap()],
+        &[
+            "compile",
+            "--requirements",
+            requirements.to_str().unwrap(),
+            "--store",
+            store.to_str().unwrap(),
+        ],
         b"",
         Duration::from_secs(300),
     );
@@ -463,9 +504,17 @@ fn an_artifact_copied_over_another_or_damaged_is_compiled_again() {
     for command in DANGEROUS {
         let run = hook_env(&requirements, &codex_pre_tool_use(command), &env);
         assert_codex_pre_tool_use_deny(&run);
-        assert!(run.stderr.contains("not loading artifact"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("not loading artifact"),
+            "{}",
+            run.stderr
+        );
     }
-    assert_no_decision(&hook_env(&requirements, &codex_pre_tool_use("ls -la"), &env));
+    assert_no_decision(&hook_env(
+        &requirements,
+        &codex_pre_tool_use("ls -la"),
+        &env,
+    ));
 }
 
 #[test]
@@ -474,13 +523,26 @@ fn a_damaged_artifact_with_a_forged_record_crashes_into_the_fail_mode_answer() {
     let (store, requirements) = compiled_store(base.path());
     // Zeros over the code, and the record rewritten to vouch for them: the
     // checks cannot see it, so the code really runs (and faults).
-    for rule in ["destructive-commands", "protected-paths", "network-egress", "package-guard", "symlink-guard"] {
+    for rule in [
+        "destructive-commands",
+        "protected-paths",
+        "network-egress",
+        "package-guard",
+        "symlink-guard",
+    ] {
         let artifact = artifact_of(&store, rule);
         let mut bytes = std::fs::read(&artifact).unwrap();
         let text = text_section(&bytes);
         bytes[text.clone()].fill(0);
         std::fs::write(&artifact, &bytes).unwrap();
-        let digest = artifact.file_name().unwrap().to_string_lossy().split('-').next().unwrap().to_owned();
+        let digest = artifact
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .split('-')
+            .next()
+            .unwrap()
+            .to_owned();
         rewrite_record(&artifact, &digest);
     }
     let run = hook_env(
@@ -496,7 +558,8 @@ fn a_damaged_artifact_with_a_forged_record_crashes_into_the_fail_mode_answer() {
 fn text_section(elf: &[u8]) -> std::ops::Range<usize> {
     let u16_at = |o: usize| u16::from_le_bytes(elf[o..o + 2].try_into().unwrap()) as usize;
     let u64_at = |o: usize| u64::from_le_bytes(elf[o..o + 8].try_into().unwrap()) as usize;
-    let (shoff, shentsize, shnum, shstrndx) = (u64_at(0x28), u16_at(0x3a), u16_at(0x3c), u16_at(0x3e));
+    let (shoff, shentsize, shnum, shstrndx) =
+        (u64_at(0x28), u16_at(0x3a), u16_at(0x3c), u16_at(0x3e));
     let section = |i: usize| shoff + i * shentsize;
     let strtab = u64_at(section(shstrndx) + 0x18);
     for i in 0..shnum {
@@ -513,7 +576,9 @@ fn text_section(elf: &[u8]) -> std::ops::Range<usize> {
 
 #[test]
 fn another_users_socket_directory_and_links_are_refused() {
-    let (Some(attacker), Some(user)) = (intruder(), victim()) else { return };
+    let (Some(attacker), Some(user)) = (intruder(), victim()) else {
+        return;
+    };
     let base = shared_dir();
     let complete = complete_allow();
     // The victim runs as root here (root trusts its own server), so that
@@ -531,7 +596,10 @@ fn another_users_socket_directory_and_links_are_refused() {
         &[("HOOKWARDEN_SOCKET", planted_socket.to_str().unwrap())],
     );
     assert_codex_pre_tool_use_deny(&run);
-    assert!(!fake.was_asked(), "asked a server in another user's directory");
+    assert!(
+        !fake.was_asked(),
+        "asked a server in another user's directory"
+    );
     assert!(run.stderr.contains("belongs to uid"), "{}", run.stderr);
 
     // 2. The victim's own directory, with a link planted to that server.
@@ -546,7 +614,10 @@ fn another_users_socket_directory_and_links_are_refused() {
         &[("HOOKWARDEN_SOCKET", link.to_str().unwrap())],
     );
     assert_codex_pre_tool_use_deny(&run);
-    assert!(!fake.was_asked(), "followed a link to another user's server");
+    assert!(
+        !fake.was_asked(),
+        "followed a link to another user's server"
+    );
 
     // 3. As the (non-root) victim: a link in its own directory to a
     //    root-owned server is no server of its own either.
@@ -557,7 +628,11 @@ fn another_users_socket_directory_and_links_are_refused() {
     chmod(&root_dir, 0o755);
     let root_socket = root_dir.join("serve.sock");
     let root_fake = FakeServer::start(
-        &User { name: "root", uid: 0, gid: 0 },
+        &User {
+            name: "root",
+            uid: 0,
+            gid: 0,
+        },
         &root_socket,
         &complete,
     );
@@ -575,7 +650,10 @@ fn another_users_socket_directory_and_links_are_refused() {
         ],
     );
     assert_codex_pre_tool_use_deny(&run);
-    assert!(!root_fake.was_asked(), "trusted a root-owned server behind a link");
+    assert!(
+        !root_fake.was_asked(),
+        "trusted a root-owned server behind a link"
+    );
 }
 
 fn chown_link(path: &Path, user: &User) {
@@ -594,10 +672,22 @@ fn a_server_that_accepts_no_connection_does_not_hold_the_call() {
     let (_d, requirements) = requirements("[hookwarden]\n");
     let env = [("HOOKWARDEN_SOCKET", socket.to_str().unwrap())];
     for (program, leading) in [(bin(), &["hook"][..]), (engineless_bin(), &[][..])] {
-        let deny = codex_hook_call(program, leading, &requirements, &codex_pre_tool_use("rm -rf ~"), &env);
+        let deny = codex_hook_call(
+            program,
+            leading,
+            &requirements,
+            &codex_pre_tool_use("rm -rf ~"),
+            &env,
+        );
         assert_codex_pre_tool_use_deny(&deny);
         assert!(deny.stderr.contains("backlog is full"), "{}", deny.stderr);
-        let allow = codex_hook_call(program, leading, &requirements, &codex_pre_tool_use("ls"), &env);
+        let allow = codex_hook_call(
+            program,
+            leading,
+            &requirements,
+            &codex_pre_tool_use("ls"),
+            &env,
+        );
         assert_no_decision(&allow);
     }
     drop(listener);
@@ -690,7 +780,11 @@ fn blocks(agent: &str, run: &Run) -> bool {
             r#""permissionDecision":"deny""#,
             r#""permissionDecision":"ask""#,
         ]),
-        "gemini-cli" => any(&[r#""decision":"deny""#, r#""decision":"block""#, r#""decision":"ask""#]),
+        "gemini-cli" => any(&[
+            r#""decision":"deny""#,
+            r#""decision":"block""#,
+            r#""decision":"ask""#,
+        ]),
         "cursor" => any(&[r#""permission":"deny""#, r#""permission":"ask""#]),
         _ => unreachable!(),
     }
@@ -699,7 +793,11 @@ fn blocks(agent: &str, run: &Run) -> bool {
 /// The stack bomb of the review: bash runs it, and its nesting is hidden
 /// behind closers given as plain arguments.
 fn stack_bomb() -> String {
-    format!("{}rm -rf ~; {}", "{ echo }; ".repeat(1453), "}; ".repeat(1453))
+    format!(
+        "{}rm -rf ~; {}",
+        "{ echo }; ".repeat(1453),
+        "}; ".repeat(1453)
+    )
 }
 
 #[test]
@@ -711,9 +809,17 @@ fn the_stack_bomb_is_answered_for_every_agent_by_both_programs() {
     // server to ask (which analyses it again); without one it hands over.
     let dir = tempfile::tempdir().unwrap();
     let socket = dir.path().join("run/serve.sock");
-    let mut server = serve_command(&socket, &[]).stderr(Stdio::null()).spawn().unwrap();
-    wait_until("the server listens", || std::os::unix::net::UnixStream::connect(&socket).is_ok());
-    let served = [("HOOKWARDEN_SOCKET", socket.to_str().unwrap()), ("HOOKWARDEN_LOG", "debug")];
+    let mut server = serve_command(&socket, &[])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until("the server listens", || {
+        std::os::unix::net::UnixStream::connect(&socket).is_ok()
+    });
+    let served = [
+        ("HOOKWARDEN_SOCKET", socket.to_str().unwrap()),
+        ("HOOKWARDEN_LOG", "debug"),
+    ];
     for (agent, payload) in shell_payloads(&bomb) {
         let event = pre_tool_event(agent);
         for (program, leading, env) in [
@@ -723,7 +829,13 @@ fn the_stack_bomb_is_answered_for_every_agent_by_both_programs() {
         ] {
             let mut args = leading.to_vec();
             args.extend(["--agent", agent, "--event", event, "--requirements", req]);
-            let run = run_program(program, &args, payload.as_bytes(), Duration::from_secs(60), env);
+            let run = run_program(
+                program,
+                &args,
+                payload.as_bytes(),
+                Duration::from_secs(60),
+                env,
+            );
             assert!(
                 blocks(agent, &run),
                 "{agent} via {program}: rc {} stdout {:?} stderr {}",
@@ -732,7 +844,11 @@ fn the_stack_bomb_is_answered_for_every_agent_by_both_programs() {
                 run.stderr
             );
             if !env.is_empty() {
-                assert!(run.stderr.contains("judged by the server"), "{agent}: {}", run.stderr);
+                assert!(
+                    run.stderr.contains("judged by the server"),
+                    "{agent}: {}",
+                    run.stderr
+                );
             }
         }
     }
@@ -748,7 +864,15 @@ fn a_crash_of_the_hook_still_answers_with_the_fail_mode_for_every_agent() {
     let req = requirements.to_str().unwrap();
     for crash in ["segv", "abort", "stack"] {
         for (agent, payload) in shell_payloads("ls -la") {
-            let args = ["hook", "--agent", agent, "--event", pre_tool_event(agent), "--requirements", req];
+            let args = [
+                "hook",
+                "--agent",
+                agent,
+                "--event",
+                pre_tool_event(agent),
+                "--requirements",
+                req,
+            ];
             let run = run_program(
                 bin(),
                 &args,
@@ -781,7 +905,11 @@ fn weak_requirements_are_reported_on_every_call() {
     chmod(&requirements, 0o666);
     let run = hook(&requirements, &codex_pre_tool_use("rm -rf ~"));
     assert_codex_pre_tool_use_deny(&run);
-    assert!(run.stderr.contains("can be changed by other users"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("can be changed by other users"),
+        "{}",
+        run.stderr
+    );
 
     // A requirements file in another user's directory: that user decides.
     let theirs = user_dir(base.path(), "theirs", &user, 0o755);
@@ -789,7 +917,8 @@ fn weak_requirements_are_reported_on_every_call() {
     let run = hook(&requirements, &codex_pre_tool_use("ls"));
     assert_no_decision(&run);
     assert!(
-        run.stderr.contains(&format!("can be changed by uid {}", user.uid)),
+        run.stderr
+            .contains(&format!("can be changed by uid {}", user.uid)),
         "{}",
         run.stderr
     );
@@ -802,5 +931,9 @@ fn a_configuration_that_judges_nothing_is_reported() {
     );
     let run = hook(&requirements, &codex_pre_tool_use("rm -rf ~"));
     assert_no_decision(&run);
-    assert!(run.stderr.contains("no configured rule judges this event"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no configured rule judges this event"),
+        "{}",
+        run.stderr
+    );
 }

@@ -413,8 +413,18 @@ fn a_server_that_never_answers_leaves_the_call_to_the_hook() {
         // The right verdicts, not the fail mode.
         let allow = codex_hook_call(program, leading, &pack, &codex_pre_tool_use("ls"), &env);
         assert_no_decision(&allow);
-        assert!(allow.stderr.contains("did not answer in its share"), "{}", allow.stderr);
-        let deny = codex_hook_call(program, leading, &pack, &codex_pre_tool_use("rm -rf ~/"), &env);
+        assert!(
+            allow.stderr.contains("did not answer in its share"),
+            "{}",
+            allow.stderr
+        );
+        let deny = codex_hook_call(
+            program,
+            leading,
+            &pack,
+            &codex_pre_tool_use("rm -rf ~/"),
+            &env,
+        );
         assert!(
             assert_codex_pre_tool_use_deny(&deny).contains("destructive-commands"),
             "{}",

@@ -567,9 +567,15 @@ fn found_by_fuzzing_a_parser_panic_and_a_comment_hiding_the_end_of_a_substitutio
     assert!(analyze("echo 99999999999>x").is_opaque());
     // bash reads this `$(` to the `)` on the third line: `rm` runs.
     let a = analyze("cat <<E\n$(# )\nrm -rf ~\n)\nE\n");
-    assert!(a.is_opaque() || a.commands.iter().any(|c| c.program == "rm"), "{a:?}");
+    assert!(
+        a.is_opaque() || a.commands.iter().any(|c| c.program == "rm"),
+        "{a:?}"
+    );
     let a = analyze("echo $(# )\nrm -rf ~\n)");
-    assert!(a.is_opaque() || a.commands.iter().any(|c| c.program == "rm"), "{a:?}");
+    assert!(
+        a.is_opaque() || a.commands.iter().any(|c| c.program == "rm"),
+        "{a:?}"
+    );
     // Comments that end before the `)` are fine, and so is a quoted `#`.
     let a = analyze("x=$(git rev-parse HEAD # the commit\n)");
     assert!(!a.is_opaque(), "{a:?}");

@@ -1165,7 +1165,9 @@ fn comment_reaches_end(body: &str) -> bool {
     let last = body.rsplit('\n').next().unwrap_or(body);
     let mut prev = None;
     for c in last.chars() {
-        if c == '#' && prev.is_none_or(|p: char| p.is_whitespace() || matches!(p, ';' | '&' | '|' | '(')) {
+        if c == '#'
+            && prev.is_none_or(|p: char| p.is_whitespace() || matches!(p, ';' | '&' | '|' | '('))
+        {
             return true;
         }
         prev = Some(c);

@@ -125,7 +125,9 @@ pub fn run<N: NoServer>(args: CallArgs, argv: Vec<std::ffi::OsString>, started: 
     let handed_off = std::env::var_os(route::HANDED_OFF_AFTER_ENV).is_some();
     let server = (!handed_off)
         .then(|| {
-            let program = route::engine_program(N::HAS_ENGINE).map_err(|e| warn!("{e}")).ok();
+            let program = route::engine_program(N::HAS_ENGINE)
+                .map_err(|e| warn!("{e}"))
+                .ok();
             route::connect(&config, trust, program)
         })
         .flatten();
@@ -184,7 +186,13 @@ pub fn run<N: NoServer>(args: CallArgs, argv: Vec<std::ffi::OsString>, started: 
     };
     // A bug that panics still ends in a deliberate answer.
     let finished = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        pipeline::<N>(adapter.as_ref(), args.event.as_deref(), setup, &options, &progress)
+        pipeline::<N>(
+            adapter.as_ref(),
+            args.event.as_deref(),
+            setup,
+            &options,
+            &progress,
+        )
     }));
     if !crash::claim_answer() {
         // Past the deadline: the watchdog answers and exits the process.
@@ -330,7 +338,12 @@ fn pipeline<N: NoServer>(
         };
     lock(progress).hook_name = Some(parsed.hook_name.clone());
     // From here a crash answers the event the agent sent.
-    crash::prepare(&crash_answer(adapter, &parsed.hook_name, fail_mode, options));
+    crash::prepare(&crash_answer(
+        adapter,
+        &parsed.hook_name,
+        fail_mode,
+        options,
+    ));
     let Some(event) = parsed.event else {
         info!(hook = %parsed.hook_name, "event not judged by hookwarden");
         return adapter
@@ -349,8 +362,12 @@ fn pipeline<N: NoServer>(
 
     let rules = plan(&config);
     let action = event.action.kind();
-    if matches!(event.hook, HookEvent::PreToolUse | HookEvent::PermissionRequest)
-        && rules.iter().all(|r| r.selects(event.hook, action) == Some(false))
+    if matches!(
+        event.hook,
+        HookEvent::PreToolUse | HookEvent::PermissionRequest
+    ) && rules
+        .iter()
+        .all(|r| r.selects(event.hook, action) == Some(false))
     {
         error!(
             hook = %parsed.hook_name,
@@ -402,7 +419,11 @@ fn crash_answer(
     options: &RenderOptions,
 ) -> Answer {
     let what = "the hook process crashed";
-    adapter.render(hook, &Verdict::new(fail_mode, fail_reason(what, fail_mode)), options)
+    adapter.render(
+        hook,
+        &Verdict::new(fail_mode, fail_reason(what, fail_mode)),
+        options,
+    )
 }
 
 /// Debug builds only: `HOOKWARDEN_CRASH_TEST` makes the call crash here,

@@ -37,7 +37,11 @@ pub struct Connected {
 /// user's own state (user scope, or root), the user's own server, started
 /// for the calls after this one if none runs (`server = "on-demand"`).
 /// Never waits: a server that cannot take the connection at once is passed.
-pub fn connect(config: &HookwardenConfig, trust: Trust, can_start: Option<PathBuf>) -> Option<Connected> {
+pub fn connect(
+    config: &HookwardenConfig,
+    trust: Trust,
+    can_start: Option<PathBuf>,
+) -> Option<Connected> {
     if !config.server.asks() {
         return None;
     }

@@ -1,9 +1,9 @@
 //! `hookwarden hook` and `hookwarden-hook`: the arguments of one hook call.
 //! The call itself is [`crate::call`].
 
-use crate::call::{self, CallArgs, HandOff};
 #[cfg(feature = "engine")]
 use crate::call::NoServer;
+use crate::call::{self, CallArgs, HandOff};
 #[cfg(feature = "engine")]
 use crate::judge::Judge;
 #[cfg(feature = "engine")]

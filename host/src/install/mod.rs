@@ -12,10 +12,10 @@ mod codex;
 mod copilot_cli;
 mod cursor;
 pub mod doctor;
-mod posture;
 pub mod files;
 mod gemini_cli;
 mod json;
+mod posture;
 
 use hookwarden_agents::AgentKind;
 use serde_json::Value;

@@ -164,7 +164,10 @@ pub fn coverage(rules: &[PlannedRule], agent: AgentKind, registered: &[&str]) ->
         ));
     }
     if out.is_empty() {
-        out.push(Check::ok(name, "every registered event is judged by a rule"));
+        out.push(Check::ok(
+            name,
+            "every registered event is judged by a rule",
+        ));
     }
     out
 }
@@ -242,7 +245,11 @@ pub fn fail_modes(config: &HookwardenConfig, rules: &[PlannedRule]) -> Vec<Check
 /// anything else compiles on every call), and whether a system server
 /// keeps them loaded. Only for managed installations: user scope has its
 /// own store and server.
-pub fn managed_loading(config: &HookwardenConfig, rules: &[PlannedRule], trust: Trust) -> Vec<Check> {
+pub fn managed_loading(
+    config: &HookwardenConfig,
+    rules: &[PlannedRule],
+    trust: Trust,
+) -> Vec<Check> {
     let mut out = Vec::new();
     if trust.scope() != Scope::Managed {
         return out;

@@ -88,12 +88,15 @@ pub fn connect(endpoint: &Endpoint) -> Result<UnixStream, AskError> {
             return Err(AskError::NoServer);
         }
         Err(e) if e.kind() == ErrorKind::WouldBlock => {
-            return Err(refused("it accepts no connections (its backlog is full)".into()));
+            return Err(refused(
+                "it accepts no connections (its backlog is full)".into(),
+            ));
         }
         Err(e) => return Err(refused(format!("cannot connect: {e}"))),
     };
     // Whoever answers must be who the socket's place says it is.
-    let uid = peer_uid(&stream).map_err(|e| refused(format!("cannot read its credentials: {e}")))?;
+    let uid =
+        peer_uid(&stream).map_err(|e| refused(format!("cannot read its credentials: {e}")))?;
     if !peer_allowed(uid) {
         return Err(refused(format!("it runs as uid {uid}")));
     }

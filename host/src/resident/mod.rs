@@ -54,7 +54,10 @@ pub fn user_socket_path() -> Option<PathBuf> {
     }
     let dir = match std::env::var_os("XDG_RUNTIME_DIR").filter(|d| Path::new(d).is_absolute()) {
         Some(runtime) => Path::new(&runtime).join("hookwarden"),
-        None => PathBuf::from(format!("/tmp/hookwarden-{}", hookwarden_trust::current_uid())),
+        None => PathBuf::from(format!(
+            "/tmp/hookwarden-{}",
+            hookwarden_trust::current_uid()
+        )),
     };
     Some(dir.join(format!("serve-{}.sock", protocol::build_tag())))
 }
@@ -102,6 +105,10 @@ mod tests {
         let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o700);
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
-        assert!(user_socket_dir(&socket).unwrap_err().contains("must be 0700"));
+        assert!(
+            user_socket_dir(&socket)
+                .unwrap_err()
+                .contains("must be 0700")
+        );
     }
 }

@@ -76,10 +76,16 @@ pub fn accept(
     for (rule, entry) in rules.iter().zip(judged) {
         match (rule.selects(hook, action), entry) {
             (Some(false), Some(_)) => {
-                return Err(format!("the server ran rule `{}`, which does not select this event", rule.id));
+                return Err(format!(
+                    "the server ran rule `{}`, which does not select this event",
+                    rule.id
+                ));
             }
             (Some(true), None) => {
-                return Err(format!("the server skipped rule `{}`, which selects this event", rule.id));
+                return Err(format!(
+                    "the server skipped rule `{}`, which selects this event",
+                    rule.id
+                ));
             }
             (_, Some(outcome)) if outcome.rule_id != rule.id => {
                 return Err(format!(

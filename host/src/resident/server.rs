@@ -209,7 +209,11 @@ impl Server {
     /// `wait`, a socket another server holds is taken over once it stops
     /// (a service started while a server started on demand still runs);
     /// else that is [`BindError::Taken`].
-    pub fn bind(socket: &Path, wait: bool, system: bool) -> Result<(UnixListener, Claim), BindError> {
+    pub fn bind(
+        socket: &Path,
+        wait: bool,
+        system: bool,
+    ) -> Result<(UnixListener, Claim), BindError> {
         if system {
             system_socket_dir(socket)
         } else {
@@ -497,9 +501,9 @@ impl Server {
         let file = path.unwrap_or(default);
         let identity = FileIdentity::of(file).ok();
         let mut own = self.own.lock().unwrap_or_else(|e| e.into_inner());
-        let stale = own.as_ref().is_none_or(|o| {
-            o.identity != identity || o.read_at.elapsed() >= CONFIG_TTL
-        });
+        let stale = own
+            .as_ref()
+            .is_none_or(|o| o.identity != identity || o.read_at.elapsed() >= CONFIG_TTL);
         if stale {
             *own = Some(self.read_own(path, identity, trust));
         }
@@ -515,10 +519,15 @@ impl Server {
                 "this system server judges with {} as it reads it; the hook read {}",
                 own.requirements
                     .as_ref()
-                    .map_or("the built-in defaults".into(), |(p, _)| p.display().to_string()),
+                    .map_or("the built-in defaults".into(), |(p, _)| p
+                        .display()
+                        .to_string()),
                 asked
                     .as_ref()
-                    .map_or("the built-in defaults".into(), |r| format!("another {}", r.path.display()))
+                    .map_or("the built-in defaults".into(), |r| format!(
+                        "another {}",
+                        r.path.display()
+                    ))
             ));
         }
         Ok(judge)
@@ -551,7 +560,12 @@ impl Server {
             }
             Err(e) => {
                 error!("cannot use my configuration: {e}");
-                (None, Err(format!("the system server cannot use its configuration: {e}")))
+                (
+                    None,
+                    Err(format!(
+                        "the system server cannot use its configuration: {e}"
+                    )),
+                )
             }
         };
         OwnConfig {

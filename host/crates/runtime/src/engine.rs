@@ -349,13 +349,12 @@ impl Runtime {
         // SAFETY: `deserialize` trusts its input to be an artifact this
         // wasmtime produced: the build of this very program compiled it,
         // with this wasmtime, from the embedded module of `digest`.
-        let component =
-            unsafe { Component::deserialize(&self.engine, artifact) }.map_err(|e| {
-                RuleError::Invalid {
-                    module: label.to_owned(),
-                    message: format!("{e:#}"),
-                }
-            })?;
+        let component = unsafe { Component::deserialize(&self.engine, artifact) }.map_err(|e| {
+            RuleError::Invalid {
+                module: label.to_owned(),
+                message: format!("{e:#}"),
+            }
+        })?;
         self.prepare(label.to_owned(), digest, component)
     }
 

@@ -199,12 +199,18 @@ impl ArtifactStore {
 
     /// Check the artifact at `path` against its record: unchanged since it
     /// was verified, or else with the recorded contents.
-    fn verify(&self, path: &Path, meta: &fs::Metadata, digest: &Sha256Digest) -> Result<(), String> {
+    fn verify(
+        &self,
+        path: &Path,
+        meta: &fs::Metadata,
+        digest: &Sha256Digest,
+    ) -> Result<(), String> {
         let record_at = Self::record_path(path);
         let record = self
             .read_trusted(&record_at, 512)
             .and_then(|text| {
-                ArtifactRecord::decode(&text).ok_or_else(|| format!("{}: unreadable record", record_at.display()))
+                ArtifactRecord::decode(&text)
+                    .ok_or_else(|| format!("{}: unreadable record", record_at.display()))
             })
             .map_err(|e| format!("{} has no usable check record ({e})", path.display()))?;
         if record.module != *digest {
@@ -252,7 +258,12 @@ impl ArtifactStore {
             crc32: crc32fast::hash(bytes),
             module: *digest,
         };
-        write_atomic(&Self::record_path(&path), record.encode().as_bytes(), 0o644, true)?;
+        write_atomic(
+            &Self::record_path(&path),
+            record.encode().as_bytes(),
+            0o644,
+            true,
+        )?;
         Ok(path)
     }
 
@@ -314,7 +325,9 @@ impl ArtifactStore {
             .custom_flags(libc::O_NOFOLLOW)
             .open(path)
             .map_err(|e| format!("{}: {e}", path.display()))?;
-        let meta = file.metadata().map_err(|e| format!("{}: {e}", path.display()))?;
+        let meta = file
+            .metadata()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         self.check_file(path, &meta)?;
         let mut text = String::new();
         file.take(limit)
@@ -405,11 +418,17 @@ pub fn check_trusted(dir: &Path, trust: Trust) -> Result<(), String> {
             ));
         }
         Writers::Others(w) => {
-            return Err(format!("artifact store {} is not trusted: {w}", dir.display()));
+            return Err(format!(
+                "artifact store {} is not trusted: {w}",
+                dir.display()
+            ));
         }
     }
     if !fs::metadata(dir).is_ok_and(|m| m.is_dir()) {
-        return Err(format!("artifact store {} is not a directory", dir.display()));
+        return Err(format!(
+            "artifact store {} is not a directory",
+            dir.display()
+        ));
     }
     Ok(())
 }
@@ -452,7 +471,10 @@ mod tests {
         assert!(check_trusted(store.dir(), user_trust()).is_ok());
         fs::set_permissions(store.dir(), fs::Permissions::from_mode(0o775)).unwrap();
         let err = ArtifactStore::open(store.dir(), user_trust()).unwrap_err();
-        assert!(err.contains("writable by its group or by everyone"), "{err}");
+        assert!(
+            err.contains("writable by its group or by everyone"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -480,7 +502,11 @@ mod tests {
         fs::copy(&path_a, &path_b).unwrap();
         assert_eq!(store.find(&b, "fp"), None);
         // ...even with the other record copied along.
-        fs::copy(ArtifactStore::record_path(&path_a), ArtifactStore::record_path(&path_b)).unwrap();
+        fs::copy(
+            ArtifactStore::record_path(&path_a),
+            ArtifactStore::record_path(&path_b),
+        )
+        .unwrap();
         assert_eq!(store.find(&b, "fp"), None);
 
         // Damaged in place: refused.

@@ -153,7 +153,11 @@ impl Walk<'_> {
         let uid = meta.uid();
         let sticky_root_dir = meta.is_dir() && uid == 0 && mode & 0o1000 != 0;
         if mode & 0o022 != 0 && !(sticky_root_dir && !is_file) {
-            return Err(Weakness::new(self.path, at, Problem::OpenMode(mode & 0o7777)));
+            return Err(Weakness::new(
+                self.path,
+                at,
+                Problem::OpenMode(mode & 0o7777),
+            ));
         }
         if uid == 0 {
             return Ok(());
@@ -213,8 +217,15 @@ mod tests {
         let Writers::Others(w) = writers(&f) else {
             panic!("a world-writable file is weak")
         };
-        assert_eq!((w.at.as_path(), &w.problem), (f.as_path(), &Problem::OpenMode(0o666)));
-        assert!(w.to_string().contains("writable by its group or by everyone"), "{w}");
+        assert_eq!(
+            (w.at.as_path(), &w.problem),
+            (f.as_path(), &Problem::OpenMode(0o666))
+        );
+        assert!(
+            w.to_string()
+                .contains("writable by its group or by everyone"),
+            "{w}"
+        );
 
         chmod(&f, 0o644);
         chmod(d.path(), 0o775);

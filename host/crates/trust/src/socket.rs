@@ -206,14 +206,22 @@ mod tests {
         assert!(e.contains("not you"), "{e}");
         let link = tmp.path().join("link");
         std::os::unix::fs::symlink(&d, &link).unwrap();
-        assert!(check_user_dir(&link, me).unwrap_err().contains("not a directory"));
+        assert!(
+            check_user_dir(&link, me)
+                .unwrap_err()
+                .contains("not a directory")
+        );
         // A socket that is a link, even to a good socket, is not one.
         let sock = d.join("s.sock");
         let _l = std::os::unix::net::UnixListener::bind(&sock).unwrap();
         check_user_socket(&sock, me).unwrap();
         let alias = d.join("alias.sock");
         std::os::unix::fs::symlink(&sock, &alias).unwrap();
-        assert!(check_user_socket(&alias, me).unwrap_err().contains("not a socket"));
+        assert!(
+            check_user_socket(&alias, me)
+                .unwrap_err()
+                .contains("not a socket")
+        );
     }
 
     #[test]
