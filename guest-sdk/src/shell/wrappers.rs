@@ -21,6 +21,8 @@ pub(super) struct Spec {
     pub numeric_flags: bool,
     /// `-S STRING` / `--split-string` holds the command (`env`).
     pub split_string: bool,
+    /// A lone `-` is an option, not the command (`env -` is `env -i`).
+    pub dash_option: bool,
 }
 
 const NONE: Spec = Spec {
@@ -32,6 +34,7 @@ const NONE: Spec = Spec {
     assignments: false,
     numeric_flags: false,
     split_string: false,
+    dash_option: false,
 };
 
 /// The wrapper spec for a program, if it is a plain wrapper.
@@ -79,6 +82,7 @@ pub(super) fn spec(program: &str) -> Option<&'static Spec> {
         stop_long: &["--help", "--version"],
         assignments: true,
         split_string: true,
+        dash_option: true,
         ..NONE
     };
     static COMMAND: Spec = Spec {
@@ -181,6 +185,10 @@ pub(super) fn skip(spec: &Spec, args: &[Word], env: &mut Vec<(String, String)>) 
         if t == "--" {
             i += 1;
             break;
+        }
+        if t == "-" && spec.dash_option {
+            i += 1;
+            continue;
         }
         if let Some(long) = t.strip_prefix("--") {
             let name = format!("--{}", long.split('=').next().unwrap_or(""));
@@ -368,5 +376,6 @@ mod tests {
             skip(envs, &words("-i -u X A=2 rm"), &mut env),
             Skip::Command(4)
         );
+        assert_eq!(skip(envs, &words("- git"), &mut env), Skip::Command(1));
     }
 }

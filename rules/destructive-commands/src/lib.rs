@@ -191,6 +191,7 @@ fn judge(analysis: &Analysis, start_cwd: Option<String>, policy: &Policy) -> Vec
     for cmd in &analysis.commands {
         let scope = Scope {
             cwd: cwd.as_deref(),
+            workspace: start_cwd.as_deref(),
             protected_branches: &policy.protected_branches,
             protected_paths: &policy.protected_paths,
         };

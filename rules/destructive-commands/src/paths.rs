@@ -94,6 +94,8 @@ pub enum Resolved {
     Path(String),
     /// `$VAR/` or `$VAR/*`: if the variable is empty or unset this is `/`.
     EmptyVariableIsRoot(String),
+    /// `$VAR/../x`: climbs out of a directory only known at run time.
+    Climbs(String),
     /// Depends on the run time (a variable, a substitution) or on a working
     /// directory the rule cannot know.
     Unknown,
@@ -104,6 +106,9 @@ pub enum Resolved {
 pub fn resolve(text: &str, literal: bool, cwd: Option<&str>) -> Resolved {
     let text = expand_home(text);
     if !literal && (text.contains('$') || text.contains('`')) {
+        if text.split('/').any(|c| c == "..") {
+            return Resolved::Climbs(text);
+        }
         return empty_variable_root(&text)
             .map(Resolved::EmptyVariableIsRoot)
             .unwrap_or(Resolved::Unknown);
@@ -267,7 +272,7 @@ fn home_of(path: &str) -> Option<&str> {
 
 /// `dir` is a strict ancestor of `path` (`/srv` of `/srv/data`), both
 /// normalized; `path` may be a pattern whose literal prefix is compared.
-fn is_ancestor(dir: &str, path: &str) -> bool {
+pub fn is_ancestor(dir: &str, path: &str) -> bool {
     let literal_end = path.find(['*', '?', '[']).unwrap_or(path.len());
     let literal = &path[..literal_end];
     dir != "/"

@@ -53,7 +53,8 @@ fn follows_cd() {
     assert_eq!(decision("cd / && rm -rf *"), Decision::Deny);
     assert_eq!(decision("cd && rm -rf ./*"), Decision::Deny);
     assert_eq!(decision("cd /tmp/build && rm -rf *"), Decision::Allow);
-    assert_eq!(decision("cd \"$DIR\" && rm -rf *"), Decision::Allow);
+    // An unknown directory (an empty $DIR is the home): asked, not allowed.
+    assert_eq!(decision("cd \"$DIR\" && rm -rf *"), Decision::Ask);
     assert_eq!(
         decision("rm -rf ../../.."),
         Decision::Deny,

@@ -1,10 +1,18 @@
-//! Recursive deletes of `/`, system directories, homes, credentials and
-//! admin-protected paths: `rm -r`, `find … -delete`, `rsync --delete`.
+//! Recursive deletes (`rm -r`, `find … -delete`, `rsync --delete`):
+//!
+//! - of `/`, system directories, homes, credentials, admin-protected paths,
+//!   the whole workspace (or a directory holding it) and its `.git`: denied;
+//! - of anything else outside the workspace and the temp directories
+//!   (`/srv/app`, `~/Documents`, `~alice/x`, `$TMPDIR/../etc`), of the
+//!   workspace's source directories (`src`, `lib`, `tests`…), and of a
+//!   target only known at run time (`"$DIR"`, `cd "$D" && rm -rf *`): asked;
+//! - of what rebuilds itself (`target`, `node_modules`, `dist`, caches) or
+//!   lives in a temp directory, and of the workspace's other contents: allowed.
 
 use hookwarden_sdk::shell::{SimpleCommand, Word};
 
 use super::{Args, Hit, Scope, Severity};
-use crate::paths::{Resolved, classify, resolve};
+use crate::paths::{Resolved, classify, is_ancestor, resolve};
 
 const ID: &str = "destructive.recursive-delete";
 
@@ -13,8 +21,9 @@ pub fn check(cmd: &SimpleCommand, scope: &Scope<'_>, hits: &mut Vec<Hit>) {
         "rm" => {
             let args = Args::parse(&cmd.args, &[]);
             if args.has_short("rR") || args.has_long("recursive") {
+                let forced = args.has_short("f") || args.has_long("force");
                 for target in &args.operands {
-                    judge_target(cmd, target, scope, "deletes", hits);
+                    judge_target(cmd, target, scope, "deletes", forced, hits);
                 }
             }
         }
@@ -33,6 +42,7 @@ pub fn check(cmd: &SimpleCommand, scope: &Scope<'_>, hits: &mut Vec<Hit>) {
                     dest,
                     scope,
                     "mirrors over (rsync --delete removes everything not in the source)",
+                    true,
                     hits,
                 );
             }
@@ -42,14 +52,20 @@ pub fn check(cmd: &SimpleCommand, scope: &Scope<'_>, hits: &mut Vec<Hit>) {
 }
 
 /// Report `target` if deleting it recursively destroys something precious.
+/// `forced`: the delete does not stop at what it cannot remove (`rm -rf`,
+/// `find -delete`); only those are judged against the workspace and for
+/// run-time targets (`rm -r` without `-f` reports write-protected files).
 fn judge_target(
     cmd: &SimpleCommand,
     target: &Word,
     scope: &Scope<'_>,
     verb: &str,
+    forced: bool,
     hits: &mut Vec<Hit>,
 ) {
-    match resolve(&target.text, target.literal, scope.cwd) {
+    // `TMPDIR=/x rm -rf $TMPDIR/y`: the command's own assignments apply.
+    let (text, literal) = expand_assignments(target, &cmd.env);
+    match resolve(&text, literal, scope.cwd) {
         Resolved::Path(path) => {
             if let Some(precious) = classify(&path, scope.protected_paths) {
                 hits.push(Hit::new(
@@ -58,6 +74,10 @@ fn judge_target(
                     ID,
                     format!("{verb} {precious} recursively"),
                 ));
+            } else if forced
+                && let Some((severity, what)) = beyond_precious(&path, scope.workspace)
+            {
+                hits.push(Hit::new(cmd, severity, ID, format!("{verb} {what} recursively")));
             }
         }
         Resolved::EmptyVariableIsRoot(word) => hits.push(Hit::new(
@@ -69,8 +89,184 @@ fn judge_target(
                  (guard it as `${{VAR:?}}/`)"
             ),
         )),
-        Resolved::Unknown => {}
+        Resolved::Climbs(word) => hits.push(Hit::new(
+            cmd,
+            Severity::Ask,
+            ID,
+            format!("{verb} `{word}` recursively, which climbs out of a directory only known at run time"),
+        )),
+        Resolved::Unknown if !forced || guarded_or_regenerable(&text) => {}
+        Resolved::Unknown => hits.push(Hit::new(
+            cmd,
+            Severity::Ask,
+            ID,
+            format!(
+                "{verb} `{}` recursively, a path only known at run time",
+                target.text
+            ),
+        )),
     }
+}
+
+/// `target` with `$NAME`/`${NAME}` replaced by the command's own `NAME=value`
+/// prefixes; literal when nothing else is left to expand.
+fn expand_assignments(target: &Word, env: &[(String, String)]) -> (String, bool) {
+    if target.literal || env.is_empty() {
+        return (target.text.clone(), target.literal);
+    }
+    let mut text = target.text.clone();
+    for (name, value) in env {
+        text = text.replace(&format!("${{{name}}}"), value);
+        let plain = format!("${name}");
+        let mut out = String::new();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find(&plain) {
+            let after = &rest[i + plain.len()..];
+            out.push_str(&rest[..i]);
+            if after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+                out.push_str(&plain);
+            } else {
+                out.push_str(value);
+            }
+            rest = after;
+        }
+        out.push_str(rest);
+        text = out;
+    }
+    let literal = !text.contains(['$', '`']);
+    (text, literal)
+}
+
+/// A run-time path that is still safe to delete: `${X:?}/…` (the shell
+/// stops if X is empty) or one ending in what rebuilds itself
+/// (`$BUILD_DIR/cache`, `"$(pwd)/node_modules"`).
+fn guarded_or_regenerable(text: &str) -> bool {
+    // `$TMPDIR` is the temp directory (`..` out of it is `Resolved::Climbs`).
+    ["$TMPDIR", "${TMPDIR}", "$TMP", "${TMP}", "$TEMP", "${TEMP}"]
+        .iter()
+        .any(|v| {
+            text.strip_prefix(v)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+        || text.starts_with("${") && text.split('}').next().is_some_and(|v| v.contains(":?"))
+        || text
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| REGENERABLE.contains(&last) && !last.contains('$'))
+}
+
+/// Temp directories: what is deleted there was made to be thrown away.
+const TEMP_DIRS: &[&str] = &[
+    "/tmp",
+    "/var/tmp",
+    "/private/tmp",
+    "/private/var/folders",
+    "/dev/shm",
+];
+
+/// Names of what a build or tool recreates by itself.
+const REGENERABLE: &[&str] = &[
+    "target",
+    "node_modules",
+    "dist",
+    "build",
+    "out",
+    ".cache",
+    "cache",
+    "caches",
+    "__pycache__",
+    ".pytest_cache",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".tox",
+    ".nox",
+    ".venv",
+    "venv",
+    ".next",
+    ".nuxt",
+    ".turbo",
+    ".parcel-cache",
+    ".svelte-kit",
+    "coverage",
+    ".coverage",
+    "htmlcov",
+    ".gradle",
+    ".npm",
+    ".yarn",
+    ".pnpm-store",
+    "tmp",
+    "temp",
+    ".tmp",
+    "bin",
+    "obj",
+    "_build",
+    "deps",
+    ".eggs",
+    ".terraform",
+    "DerivedData",
+    "Pods",
+    ".dart_tool",
+    ".angular",
+    "logs",
+];
+
+/// A workspace's own directories that hold work, not output.
+const SOURCE_DIRS: &[&str] = &[
+    "src",
+    "lib",
+    "app",
+    "apps",
+    "source",
+    "sources",
+    "include",
+    "pkg",
+    "cmd",
+    "internal",
+    "test",
+    "tests",
+    "spec",
+    "docs",
+    "scripts",
+    "packages",
+    "crates",
+    "migrations",
+    "config",
+];
+
+/// For a path `classify` let pass: what deleting it still costs, judged
+/// against the workspace (`None`: nothing worth asking about).
+fn beyond_precious(path: &str, workspace: Option<&str>) -> Option<(Severity, String)> {
+    let inside = |dir: &str| path == dir || is_ancestor(dir, path);
+    let in_temp = TEMP_DIRS.iter().any(|t| inside(t));
+    if let Some(ws) = workspace {
+        // A temp directory holding the workspace is still a temp directory.
+        if inside(ws)
+            || (is_ancestor(path, ws)
+                && !in_temp
+                && !TEMP_DIRS.iter().any(|t| is_ancestor(path, t)))
+        {
+            if path == ws || is_ancestor(path, ws) {
+                return Some((Severity::Deny, format!("the whole workspace {ws}")));
+            }
+            let rel = &path[ws.len() + 1..];
+            let top = rel.split('/').next().unwrap_or(rel);
+            if top == ".git" && !rel.contains('/') {
+                return Some((Severity::Deny, "the repository's history (.git)".into()));
+            }
+            if !rel.contains('/') && SOURCE_DIRS.contains(&top) {
+                return Some((Severity::Ask, format!("the workspace's `{top}`")));
+            }
+            return None;
+        }
+    }
+    if in_temp
+        || path
+            .split('/')
+            .any(|c| REGENERABLE.contains(&c) || c.ends_with(".egg-info"))
+    {
+        return None;
+    }
+    Some((Severity::Ask, format!("{path}, outside the workspace,")))
 }
 
 /// `find START… -delete` (or `-exec rm …`) with no test narrowing it deletes
@@ -92,17 +288,35 @@ fn find(cmd: &SimpleCommand, scope: &Scope<'_>, hits: &mut Vec<Hit>) {
         .collect();
     let expression = &cmd.args[i + starts.len()..];
     let mut deletes = false;
+    let mut forced = false;
     let mut narrowed = false;
     let mut j = 0;
     while j < expression.len() {
         match expression[j].text.as_str() {
-            "-delete" => deletes = true,
+            "-delete" => {
+                deletes = true;
+                forced = true;
+            }
             "-exec" | "-execdir" | "-ok" | "-okdir" => {
-                let program = expression
-                    .get(j + 1)
-                    .map(|w| hookwarden_sdk::shell::basename(&w.text));
-                if program == Some("rm") {
-                    deletes = true;
+                // The program, past wrappers (`-exec sudo rm -rf {} ;`).
+                let run: Vec<&str> = expression[j + 1..]
+                    .iter()
+                    .map(|w| w.text.as_str())
+                    .take_while(|t| !matches!(*t, ";" | "+"))
+                    .skip_while(|t| {
+                        matches!(
+                            hookwarden_sdk::shell::basename(t),
+                            "sudo" | "doas" | "env" | "command" | "busybox" | "nice" | "nohup"
+                        ) || t.starts_with('-')
+                    })
+                    .collect();
+                if run.first().map(|p| hookwarden_sdk::shell::basename(p)) == Some("rm") {
+                    let words: Vec<Word> = run[1..].iter().map(|t| Word::literal(*t)).collect();
+                    let rm = Args::parse(&words, &[]);
+                    if rm.has_short("rR") || rm.has_long("recursive") {
+                        deletes = true;
+                        forced |= rm.has_short("f") || rm.has_long("force");
+                    }
                 }
                 while j < expression.len() && !matches!(expression[j].text.as_str(), ";" | "+") {
                     j += 1;
@@ -130,6 +344,6 @@ fn find(cmd: &SimpleCommand, scope: &Scope<'_>, hits: &mut Vec<Hit>) {
         starts
     };
     for start in starts {
-        judge_target(cmd, start, scope, "deletes", hits);
+        judge_target(cmd, start, scope, "deletes", forced, hits);
     }
 }

@@ -1,5 +1,11 @@
 //! History and work-tree destruction in git: `reset --hard`, `clean -f`,
-//! force pushes and deletions of protected branches.
+//! force pushes and deletions of protected branches, and the other ways of
+//! discarding uncommitted work or making history unrecoverable:
+//! `checkout -f`, `checkout -- .`, `switch --discard-changes`, `restore .`,
+//! `reset --merge`, `worktree remove --force`, `stash drop|clear`,
+//! `reflog expire`, `gc --prune=now`, `update-ref -d`, `filter-branch`.
+//! Named files (`git checkout -- a.txt`, `git restore src/x.rs`) are an
+//! everyday undo and pass.
 
 use hookwarden_sdk::shell::{SimpleCommand, Word};
 
@@ -47,8 +53,142 @@ pub fn check(cmd: &SimpleCommand, scope: &Scope<'_>, hits: &mut Vec<Hit>) {
             }
         }
         "push" => push(cmd, rest, scope, hits),
+        "checkout" | "switch" | "restore" => discard(cmd, sub, rest, hits),
+        "reset" if rest.iter().any(|w| w.text == "--merge") => hits.push(Hit::new(
+            cmd,
+            Severity::Ask,
+            "destructive.git-discard",
+            "may discard uncommitted changes (git reset --merge)".into(),
+        )),
+        "worktree" if rest.first().is_some_and(|w| w.text == "remove") => {
+            let args = Args::parse(&rest[1..], &[]);
+            if args.has_short("f") || args.has_long("force") {
+                hits.push(Hit::new(
+                    cmd,
+                    Severity::Deny,
+                    "destructive.git-discard",
+                    "deletes a worktree with its uncommitted changes (worktree remove --force)"
+                        .into(),
+                ));
+            }
+        }
+        "stash" => match rest.first().map(|w| w.text.as_str()) {
+            Some("clear") => hits.push(Hit::new(
+                cmd,
+                Severity::Deny,
+                "destructive.git-discard",
+                "deletes every stash (git stash clear)".into(),
+            )),
+            Some("drop") => hits.push(Hit::new(
+                cmd,
+                Severity::Ask,
+                "destructive.git-discard",
+                "deletes a stash (git stash drop)".into(),
+            )),
+            _ => {}
+        },
+        "reflog"
+            if rest
+                .first()
+                .is_some_and(|w| w.text == "expire" || w.text == "delete") =>
+        {
+            hits.push(Hit::new(
+                cmd,
+                Severity::Deny,
+                "destructive.git-history",
+                "drops reflog entries, the way back to lost commits (git reflog expire)".into(),
+            ))
+        }
+        "gc" if rest
+            .iter()
+            .any(|w| w.text == "--prune=now" || w.text == "--prune=all") =>
+        {
+            hits.push(Hit::new(
+                cmd,
+                Severity::Ask,
+                "destructive.git-history",
+                "deletes unreachable commits now (git gc --prune=now)".into(),
+            ))
+        }
+        "update-ref" if rest.iter().any(|w| w.text == "-d" || w.text == "--delete") => {
+            hits.push(Hit::new(
+                cmd,
+                Severity::Deny,
+                "destructive.git-history",
+                "deletes a ref directly (git update-ref -d)".into(),
+            ))
+        }
+        "filter-branch" | "filter-repo" => hits.push(Hit::new(
+            cmd,
+            Severity::Deny,
+            "destructive.git-history",
+            format!("rewrites the repository's history (git {sub})"),
+        )),
         _ => {}
     }
+}
+
+/// `checkout`/`switch` forced, or `checkout`/`restore` of the whole tree.
+fn discard(cmd: &SimpleCommand, sub: &str, rest: &[Word], hits: &mut Vec<Hit>) {
+    let args = Args::parse(
+        rest,
+        &[
+            "-b",
+            "-B",
+            "-c",
+            "-C",
+            "--orphan",
+            "-s",
+            "--source",
+            "--conflict",
+            "--pathspec-from-file",
+        ],
+    );
+    if sub != "restore"
+        && (args.has_short("f") || args.has_long("force") || args.has_long("discard-changes"))
+    {
+        hits.push(Hit::new(
+            cmd,
+            Severity::Deny,
+            "destructive.git-discard",
+            format!("discards every uncommitted change in the work tree (git {sub} --force)"),
+        ));
+        return;
+    }
+    if sub == "switch" {
+        return;
+    }
+    // `restore --staged` alone only unstages.
+    if sub == "restore"
+        && (args.has_short("S") || args.has_long("staged"))
+        && !(args.has_short("W") || args.has_long("worktree"))
+    {
+        return;
+    }
+    // Pathspecs: for `checkout`, those after `--`, or every operand when
+    // one of them is the whole tree (`git checkout .`).
+    let pathspecs: Vec<&Word> = match rest.iter().position(|w| w.text == "--") {
+        Some(i) => rest[i + 1..].iter().collect(),
+        None if sub == "restore" => args.operands.clone(),
+        None => args.operands.clone(),
+    };
+    if let Some(all) = pathspecs.iter().find(|w| is_whole_tree(&w.text)) {
+        hits.push(Hit::new(
+            cmd,
+            Severity::Deny,
+            "destructive.git-discard",
+            format!(
+                "discards every uncommitted change under `{}` (git {sub})",
+                all.text
+            ),
+        ));
+    }
+}
+
+/// A pathspec naming the whole work tree (or the current directory).
+fn is_whole_tree(p: &str) -> bool {
+    matches!(p, "." | "./" | ":/" | ":" | "*" | ":/*" | ":(top)" | "..")
+        || p.chars().all(|c| c == '.' || c == '/') && p.contains('.')
 }
 
 /// The subcommand and its arguments, after git's global options.

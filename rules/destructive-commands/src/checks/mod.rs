@@ -56,6 +56,8 @@ impl Hit {
 pub struct Scope<'a> {
     /// The directory the command runs in, absolute or `~`-based, if known.
     pub cwd: Option<&'a str>,
+    /// The agent's working directory when the call began: the workspace.
+    pub workspace: Option<&'a str>,
     pub protected_branches: &'a [glob::Pattern],
     pub protected_paths: &'a [glob::Pattern],
 }
