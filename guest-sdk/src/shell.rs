@@ -20,6 +20,12 @@
 //!   `nohup`, `nice`, `ionice`, `time`, `timeout`, `stdbuf`, `chroot`,
 //!   `setsid`, `busybox`, `unbuffer`, `xargs`, `parallel`, `watch`,
 //!   `find -exec`, with their options;
+//! - what `xargs` and `parallel` feed the command they run: the words a
+//!   literal `echo`/`printf`/here-document pipes in, `parallel`'s `:::`
+//!   inputs, put where the replace string (`-I {}`, `{}`) stands or
+//!   appended; input the analysis cannot see (`find … | xargs`, `-a FILE`)
+//!   becomes one non-literal word, `$(items read from stdin)`, which rules
+//!   treat as a value known only at run time;
 //! - nested shells: `bash -c '…'`, `sh -c`, `zsh -c`…, `eval '…'`, `su -c`,
 //!   `trap '…'`, `env -S`, `ssh host '…'`, here-documents and here-strings
 //!   fed to a shell, and `echo '…' | sh` (parsed recursively, depth-bounded);

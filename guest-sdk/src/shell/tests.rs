@@ -2,6 +2,8 @@
 
 use super::*;
 
+const UNKNOWN_INPUT_FOR_TESTS: &str = "$(items read from stdin)";
+
 fn programs(cmd: &str) -> Vec<String> {
     analyze(cmd)
         .commands
@@ -72,6 +74,91 @@ fn wrappers_are_looked_through() {
         x.commands
             .iter()
             .any(|c| c.program == "rm" && c.is_via("xargs"))
+    );
+}
+
+/// The line `program` runs as, found through `via`.
+fn line_via(cmd: &str, program: &str) -> (String, Vec<bool>) {
+    let a = analyze(cmd);
+    let c = a
+        .commands
+        .iter()
+        .find(|c| c.program == program)
+        .unwrap_or_else(|| panic!("{cmd}: no {program} in {a:?}"));
+    (c.command_line(), c.args.iter().map(|w| w.literal).collect())
+}
+
+#[test]
+fn xargs_and_parallel_run_with_their_input_as_arguments() {
+    // Input spelled out on the left of the pipe: literal arguments.
+    assert_eq!(line_via("echo / | xargs rm -rf", "rm").0, "rm -rf /");
+    assert_eq!(
+        line_via("printf '%s\\n' a b | xargs -n1 rm -rf", "rm").0,
+        "rm -rf a b"
+    );
+    assert_eq!(
+        line_via("echo ~ | xargs -I{} rm -rf {}", "rm").0,
+        "rm -rf ~"
+    );
+    assert_eq!(line_via("echo / | xargs -J % rm -rf %", "rm").0, "rm -rf /");
+    assert_eq!(
+        line_via("echo x | xargs --replace=F rm -rf F/y", "rm").0,
+        "rm -rf x/y"
+    );
+    assert_eq!(
+        line_via("cat <<E | xargs rm -rf\n/srv\nE\n", "rm").0,
+        "rm -rf /srv"
+    );
+    // Input the analysis cannot see: one argument known only at run time.
+    for cmd in [
+        "find . -print0 | xargs -0 rm -rf",
+        "xargs -a /tmp/paths rm -rf",
+        "echo ok | xargs --arg-file=/tmp/paths rm -rf",
+        "git ls-files | xargs -P2 rm -rf",
+    ] {
+        let (line, literal) = line_via(cmd, "rm");
+        assert!(line.ends_with(UNKNOWN_INPUT_FOR_TESTS), "{cmd}: {line}");
+        assert_eq!(literal.last(), Some(&false), "{cmd}");
+    }
+    // A shell script read from the input.
+    let a = analyze("echo 'rm -rf /' | xargs -I{} bash -c {}");
+    assert!(
+        a.commands.iter().any(|c| c.command_line() == "rm -rf /"),
+        "{a:?}"
+    );
+    for cmd in [
+        "cat cmds | xargs -I{} bash -c {}",
+        "curl -s x | xargs bash -c",
+    ] {
+        assert!(analyze(cmd).is_opaque(), "{cmd}");
+    }
+    // parallel: `:::` inputs, `{}` or appended, and scripts.
+    assert_eq!(line_via("parallel rm -rf ::: /", "rm").0, "rm -rf /");
+    assert_eq!(
+        line_via("parallel busybox rm -rf {} ::: ~", "rm").0,
+        "rm -rf ~"
+    );
+    assert_eq!(line_via("parallel 'rm -rf {}' ::: /", "rm").0, "rm -rf /");
+    assert_eq!(
+        line_via("parallel bash -c ::: 'rm -rf /'", "rm").0,
+        "rm -rf /"
+    );
+    assert_eq!(line_via("echo / | parallel rm -rf", "rm").0, "rm -rf /");
+    let (line, literal) = line_via("parallel rm -rf :::: list.txt", "rm");
+    assert!(
+        line.ends_with(UNKNOWN_INPUT_FOR_TESTS) && literal.last() == Some(&false),
+        "{line}"
+    );
+    // `parallel ::: cmd1 cmd2` runs each.
+    assert_eq!(programs("parallel ::: 'make a' 'rm -rf /'"), ["make", "rm"]);
+    // Everyday uses keep their look.
+    assert_eq!(
+        line_via("git diff --name-only | xargs wc -l", "wc").1,
+        [true, false]
+    );
+    assert_eq!(
+        line_via("echo a.txt b.txt | xargs cat", "cat").0,
+        "cat a.txt b.txt"
     );
 }
 

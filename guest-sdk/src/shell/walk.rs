@@ -42,7 +42,16 @@ pub(super) struct Analyzer {
     items: usize,
     too_large: bool,
     budget: words::Budget,
+    /// What the pipeline element being walked reads on stdin, when a
+    /// literal `echo`/`printf`/here-document on its left spells it out
+    /// (`None`: unknown). Taken by `xargs`/`parallel`, which turn it into
+    /// arguments.
+    stdin_text: Option<String>,
 }
+
+/// An argument `xargs`/`parallel` read from a stdin the analysis cannot see:
+/// not literal, so rules treat it as a value known only at run time.
+const UNKNOWN_INPUT: &str = "$(items read from stdin)";
 
 #[derive(Clone, Default)]
 struct Ctx {
@@ -146,6 +155,7 @@ impl Analyzer {
             items: 0,
             too_large: false,
             budget: words::Budget::default(),
+            stdin_text: None,
         };
         a.analyze_text(command, &Ctx::default());
         a.out
@@ -262,7 +272,9 @@ impl Analyzer {
     fn walk_pipeline(&mut self, pipeline: &ast::Pipeline, ctx: &Ctx) {
         let mut prev: Option<Head> = None;
         for cmd in &pipeline.seq {
+            self.stdin_text = prev.as_ref().and_then(|left| self.text_printed_by(left));
             let head = self.walk_command(cmd, ctx);
+            self.stdin_text = None;
             if let Some(left) = &prev {
                 for &i in &left.members {
                     if self.out.commands[i].piped_into.is_none() {
@@ -279,6 +291,41 @@ impl Analyzer {
                 }
             }
             prev = Some(head);
+        }
+    }
+
+    /// What `left` prints, when the command line spells it out: a literal
+    /// `echo`/`printf`, or `cat` of a here-document or here-string.
+    fn text_printed_by(&self, left: &Head) -> Option<String> {
+        let cmd = self.out.commands.get(left.primary?)?;
+        match cmd.program.as_str() {
+            "echo" | "printf" => printed_text(cmd),
+            "cat" if cmd.args.is_empty() => cmd
+                .redirects
+                .iter()
+                .find(|r| matches!(r.op.as_str(), "<<" | "<<-" | "<<<"))
+                .filter(|r| r.target.literal)
+                .map(|r| r.target.text.clone()),
+            _ => None,
+        }
+    }
+
+    /// The items `xargs`/`parallel` read from stdin: the words (or, with
+    /// `by_line`, the lines) of the text piped in, or one unknown item.
+    fn stdin_items(&mut self, by_line: bool) -> Vec<Word> {
+        match self.stdin_text.take() {
+            Some(text) if by_line && !text.trim().is_empty() => text
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(Word::literal)
+                .collect(),
+            Some(text) if !text.trim().is_empty() => {
+                text.split_whitespace().map(Word::literal).collect()
+            }
+            _ => vec![Word {
+                text: UNKNOWN_INPUT.into(),
+                literal: false,
+            }],
         }
     }
 
@@ -704,7 +751,7 @@ impl Analyzer {
     /// Resolve wrappers and nested shells; report the command(s).
     fn resolve(
         &mut self,
-        argv: Vec<Word>,
+        mut argv: Vec<Word>,
         mut env: Vec<(String, String)>,
         redirects: Vec<Redirect>,
         ctx: &Ctx,
@@ -743,6 +790,22 @@ impl Analyzer {
             if let Some(spec) = wrappers::spec(&name) {
                 match wrappers::skip(spec, rest, &mut env) {
                     Skip::Command(n) if n < rest.len() => {
+                        if name == "xargs" {
+                            // The command runs with what xargs reads as its arguments.
+                            let (replace, from_file) = xargs_input_options(&rest[..n]);
+                            let items = if from_file {
+                                vec![Word {
+                                    text: UNKNOWN_INPUT.into(),
+                                    literal: false,
+                                }]
+                            } else {
+                                // With a replace string, each line is one item.
+                                self.stdin_items(replace.is_some())
+                            };
+                            let fed = feed_input(&argv[i + 1 + n..], replace.as_deref(), &items);
+                            argv.truncate(i + 1 + n);
+                            argv.extend(fed);
+                        }
                         via.push(name);
                         i += 1 + n;
                         continue;
@@ -858,8 +921,8 @@ impl Analyzer {
                         .iter()
                         .position(|w| w.text.starts_with(":::"))
                         .map_or(rest.len(), |p| start + p);
-                    let cmd = &rest[start..cmd_end];
-                    if cmd.is_empty() {
+                    let raw = &rest[start..cmd_end];
+                    if raw.is_empty() {
                         // `parallel ::: 'cmd1' 'cmd2'`: each argument is a command.
                         for w in rest.get(cmd_end + 1..).unwrap_or(&[]) {
                             if w.text.starts_with(":::") {
@@ -869,16 +932,51 @@ impl Analyzer {
                         }
                         return named(name, snippet);
                     }
-                    if cmd.len() == 1 && cmd[0].text.contains(char::is_whitespace) {
+                    // Its inputs: the words after `:::` (files after `::::`
+                    // or `-a` are unknown), else what it reads from stdin.
+                    let unknown = || Word {
+                        text: UNKNOWN_INPUT.into(),
+                        literal: false,
+                    };
+                    let arg_file = rest[..start]
+                        .iter()
+                        .any(|w| w.text == "-a" || w.text.starts_with("--arg-file"));
+                    let items: Vec<Word> = if cmd_end < rest.len() {
+                        let mut items = Vec::new();
+                        let mut from_file = false;
+                        for w in &rest[cmd_end..] {
+                            match w.text.as_str() {
+                                ":::" | ":::+" => from_file = false,
+                                "::::" | "::::+" => from_file = true,
+                                _ if from_file => items.push(unknown()),
+                                _ => items.push(w.clone()),
+                            }
+                        }
+                        items
+                    } else if arg_file {
+                        vec![unknown()]
+                    } else {
+                        self.stdin_items(true)
+                    };
+                    if raw.len() == 1 && raw[0].text.contains(char::is_whitespace) {
+                        // `parallel 'rm -rf {}' ::: x`: a script per input.
+                        let mut script = feed_input(raw, Some("{}"), &items);
+                        let mut text = script.remove(0);
+                        for extra in script {
+                            text.text.push(' ');
+                            text.text.push_str(&extra.text);
+                            text.literal &= extra.literal;
+                        }
                         return self.run_string(
                             &name,
                             "parallel",
-                            &cmd[0].text,
-                            cmd[0].literal,
+                            &text.text,
+                            text.literal,
                             &vctx,
                             snippet,
                         );
                     }
+                    let cmd = feed_input(raw, Some("{}"), &items);
                     via.push(name);
                     let sub: Vec<Word> = cmd.to_vec();
                     let c = Ctx {
@@ -1100,6 +1198,92 @@ fn is_decoder(program: &str, cmd: &SimpleCommand) -> bool {
 }
 
 /// What `echo …` / `printf …` prints, when all its words are literal.
+/// `xargs`'s options that decide how its input becomes arguments: the
+/// replace string (`-I X`, `-i`, `--replace[=X]`, BSD `-J X`), and whether
+/// it reads a file instead of stdin (`-a F`, `--arg-file=F`).
+fn xargs_input_options(options: &[Word]) -> (Option<String>, bool) {
+    let mut replace = None;
+    let mut from_file = false;
+    let mut it = options.iter().map(|w| w.text.as_str());
+    while let Some(t) = it.next() {
+        if let Some(long) = t.strip_prefix("--") {
+            let (name, value) = long
+                .split_once('=')
+                .map_or((long, None), |(n, v)| (n, Some(v)));
+            match name {
+                "replace" => {
+                    replace = Some(value.filter(|v| !v.is_empty()).unwrap_or("{}").to_string())
+                }
+                "arg-file" => from_file = true,
+                _ => {}
+            }
+            continue;
+        }
+        let Some(cluster) = t.strip_prefix('-') else {
+            continue;
+        };
+        for (k, c) in cluster.char_indices() {
+            let attached = &cluster[k + c.len_utf8()..];
+            match c {
+                'I' | 'J' => {
+                    let v = if attached.is_empty() {
+                        it.next().unwrap_or("{}")
+                    } else {
+                        attached
+                    };
+                    replace = Some(v.to_string());
+                    break;
+                }
+                'i' => {
+                    replace = Some(if attached.is_empty() { "{}" } else { attached }.to_string());
+                    break;
+                }
+                'a' => {
+                    from_file = true;
+                    break;
+                }
+                // Options whose value is attached or next: the rest is a value.
+                'd' | 'E' | 'L' | 'n' | 'P' | 's' => {
+                    if attached.is_empty() {
+                        it.next();
+                    }
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+    (replace, from_file)
+}
+
+/// `command` run with `items` as its input arguments: put where the
+/// replace string stands, or appended. With several items, or an unknown
+/// one, a word holding the replace string becomes unknown.
+fn feed_input(command: &[Word], replace: Option<&str>, items: &[Word]) -> Vec<Word> {
+    let replaced = replace.filter(|r| command.iter().any(|w| w.text.contains(*r)));
+    match replaced {
+        Some(r) => command
+            .iter()
+            .map(|w| {
+                if !w.text.contains(r) {
+                    return w.clone();
+                }
+                match items {
+                    [one] if one.literal => Word {
+                        text: w.text.replace(r, &one.text),
+                        literal: w.literal,
+                    },
+                    _ => Word {
+                        text: w.text.replace(r, UNKNOWN_INPUT),
+                        literal: false,
+                    },
+                }
+            })
+            .collect(),
+        None => command.iter().chain(items).cloned().collect(),
+    }
+}
+
 fn printed_text(cmd: &SimpleCommand) -> Option<String> {
     if !cmd.args.iter().all(|w| w.literal) {
         return None;

@@ -126,7 +126,7 @@ pub(super) fn spec(program: &str) -> Option<&'static Spec> {
         ..NONE
     };
     static XARGS: Spec = Spec {
-        short_with_arg: "adEILnPs",
+        short_with_arg: "adEILnPsJR",
         long_with_arg: &[
             "--arg-file",
             "--delimiter",
