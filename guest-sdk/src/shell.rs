@@ -29,6 +29,12 @@
 //! - nested shells: `bash -c '…'`, `sh -c`, `zsh -c`…, `eval '…'`, `su -c`,
 //!   `trap '…'`, `env -S`, `ssh host '…'`, here-documents and here-strings
 //!   fed to a shell, and `echo '…' | sh` (parsed recursively, depth-bounded);
+//! - code run by other interpreters (`python3 -c`, `node -e`, `ruby -e`,
+//!   `perl -e`, `php -r`, `awk '…'`, also from a here-document or a pipe):
+//!   the shell strings it hands to `os.system`/`execSync`/`system`/backticks
+//!   are analysed as shell, and its argument lists (`subprocess.run([…])`)
+//!   and standard-library deletes (`shutil.rmtree(p)` is `rm -rf p`) are
+//!   reported as commands, found through `"python -c"`, `"node -e"`…;
 //! - pipes into interpreters ([`SimpleCommand::piped_into`]) and
 //!   substitutions consumed by one ([`SimpleCommand::substituted_into`]).
 //!
@@ -53,6 +59,8 @@
 
 use std::fmt;
 
+#[cfg(feature = "parser")]
+mod inline;
 #[cfg(feature = "parser")]
 mod nesting;
 mod targets;

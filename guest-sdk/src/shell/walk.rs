@@ -5,6 +5,7 @@ use brush_parser::ast;
 
 use std::fmt;
 
+use super::inline;
 use super::nesting::{self, Refusal};
 use super::words::{self, Converted, Sub};
 use super::wrappers::{self, Skip};
@@ -1009,8 +1010,59 @@ impl Analyzer {
                     }
                     head
                 }
+                n if inline::Lang::of(n).is_some() => {
+                    let head = self.plain(&argv[i..], env, redirects, &via, ctx, snippet);
+                    self.inline_code(n, rest, &head, &vctx, snippet);
+                    head
+                }
                 _ => self.plain(&argv[i..], env, redirects, &via, ctx, snippet),
             };
+        }
+    }
+
+    /// `python3 -c CODE`, `node -e CODE`, `perl <<EOF`, `echo CODE | ruby`:
+    /// the shell strings the code runs are analysed as shell, and the
+    /// commands it runs or amounts to are reported (see [`inline`]).
+    fn inline_code(&mut self, program: &str, args: &[Word], head: &Head, ctx: &Ctx, snippet: &str) {
+        let Some(lang) = inline::Lang::of(program) else {
+            return;
+        };
+        let codes: Vec<String> = match inline::code_in(lang, program, args) {
+            inline::Code::Args(words) => words.iter().map(|w| w.text.clone()).collect(),
+            inline::Code::Stdin => {
+                let heredoc = head.primary.and_then(|i| {
+                    self.out.commands[i]
+                        .redirects
+                        .iter()
+                        .rev()
+                        .find(|r| {
+                            r.fd.is_none_or(|fd| fd == 0)
+                                && matches!(r.op.as_str(), "<<" | "<<-" | "<<<")
+                        })
+                        .map(|r| r.target.text.clone())
+                });
+                heredoc
+                    .or_else(|| self.stdin_text.take())
+                    .into_iter()
+                    .collect()
+            }
+            inline::Code::None => Vec::new(),
+        };
+        let mut c = ctx.nested(lang.label());
+        c.depth += 1;
+        for code in codes {
+            let found = inline::read(lang, &code);
+            for shell in found.shell {
+                match shell {
+                    Some(text) => self.nested(&text, ctx, lang.label()),
+                    None => self.opaque(OpaqueReason::ShellOfNonLiteral, snippet, &c),
+                }
+            }
+            for argv in found.commands {
+                if c.depth <= MAX_DEPTH {
+                    self.resolve(argv, Vec::new(), Vec::new(), &c, snippet);
+                }
+            }
         }
     }
 

@@ -25,6 +25,8 @@ pub fn check(cmd: &SimpleCommand, scope: &Scope<'_>, hits: &mut Vec<Hit>) {
                 for target in &args.operands {
                     judge_target(cmd, target, scope, "deletes", forced, hits);
                 }
+            } else {
+                critical_files(cmd, &args.operands, scope, hits);
             }
         }
         "find" => find(cmd, scope, hits),
@@ -153,6 +155,45 @@ fn guarded_or_regenerable(text: &str) -> bool {
             .rsplit('/')
             .next()
             .is_some_and(|last| REGENERABLE.contains(&last) && !last.contains('$'))
+}
+
+/// Files whose loss locks everyone out or stops the machine from booting.
+const CRITICAL_FILES: &[&str] = &[
+    "/etc/passwd",
+    "/etc/shadow",
+    "/etc/group",
+    "/etc/gshadow",
+    "/etc/sudoers",
+    "/etc/fstab",
+    "/etc/hosts",
+    "/etc/resolv.conf",
+    "/etc/ssh/sshd_config",
+    "/etc/pam.d",
+    "/etc/login.defs",
+    "/etc/crypttab",
+    "/etc/nsswitch.conf",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.cache",
+];
+
+/// A plain `rm` (or a script's `os.remove`) of a file the system needs.
+fn critical_files(cmd: &SimpleCommand, targets: &[&Word], scope: &Scope<'_>, hits: &mut Vec<Hit>) {
+    for target in targets {
+        if let Resolved::Path(path) = resolve(&target.text, target.literal, scope.cwd) {
+            let hit = CRITICAL_FILES.contains(&path.as_str())
+                || path
+                    .strip_prefix("/etc/")
+                    .is_some_and(|rest| rest.contains(['*', '?']) && !rest.contains('/'));
+            if hit {
+                hits.push(Hit::new(
+                    cmd,
+                    Severity::Deny,
+                    ID,
+                    format!("deletes {path}, which the system needs to log in or boot"),
+                ));
+            }
+        }
+    }
 }
 
 /// Temp directories: what is deleted there was made to be thrown away.
