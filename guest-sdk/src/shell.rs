@@ -29,6 +29,11 @@
 //! - nested shells: `bash -c '…'`, `sh -c`, `zsh -c`…, `eval '…'`, `su -c`,
 //!   `trap '…'`, `env -S`, `ssh host '…'`, here-documents and here-strings
 //!   fed to a shell, and `echo '…' | sh` (parsed recursively, depth-bounded);
+//! - variables the command line itself assigns once, at its top level, to a
+//!   literal value (`x=~; rm -rf $x` is `rm -rf ~`; `$(mktemp -d)` is a
+//!   path under `/tmp`); an assignment the analysis cannot follow (in a
+//!   condition, a loop, a pipeline, a function, assigned twice, `read`)
+//!   leaves the variable a run-time value;
 //! - code run by other interpreters (`python3 -c`, `node -e`, `ruby -e`,
 //!   `perl -e`, `php -r`, `awk '…'`, also from a here-document or a pipe):
 //!   the shell strings it hands to `os.system`/`execSync`/`system`/backticks
@@ -39,7 +44,8 @@
 //!   substitutions consumed by one ([`SimpleCommand::substituted_into`]).
 //!
 //! Whatever cannot be analysed is reported in [`Analysis::opaque`]: a parse
-//! error, a program name that comes from an expansion (`$x -rf /`), `eval` or
+//! error, a program name that comes from an expansion (`$x -rf /`) or a glob
+//! (`/???/?m -rf /`), `eval` or
 //! `bash -c` of a non-literal string, an encoded payload piped into a shell
 //! (`base64 -d | sh`), input too large or too deeply nested. A rule should
 //! never allow an opaque command (design principle 4).

@@ -89,6 +89,59 @@ fn line_via(cmd: &str, program: &str) -> (String, Vec<bool>) {
 }
 
 #[test]
+fn literal_assignments_at_the_top_level_are_followed() {
+    assert_eq!(line_via("x=~; rm -rf $x", "rm").0, "rm -rf ~");
+    assert_eq!(
+        line_via("d=/srv/data && rm -rf \"${d}/\"", "rm").0,
+        "rm -rf /srv/data/"
+    );
+    assert_eq!(
+        line_via("t=$(mktemp -d); cd \"$t\"; rm -rf \"$t\"", "rm").0,
+        "rm -rf /tmp/tmp.XXXXXXXXXX"
+    );
+    // What the analysis cannot follow stays a run-time value.
+    for cmd in [
+        "x=/tmp/a; read x; rm -rf $x",
+        "x=/tmp/a; x=/; rm -rf $x",
+        "true || x=/tmp/a; rm -rf $x/",
+        "if c; then x=/tmp/a; fi; rm -rf $x",
+        "for x in /tmp/a; do :; done; rm -rf $x",
+        "x=$HOME; rm -rf $x",
+        "x=/tmp/a & rm -rf $x",
+        "x=/tmp/a | cat; rm -rf $x",
+        "x=/tmp/a; bash -c 'rm -rf $x'",
+        "x=/tmp/a; eval 'x=/'; rm -rf $x",
+        "x=/tmp/a; export x; rm -rf $x",
+        "t=$(mktemp -p /srv); rm -rf $t",
+    ] {
+        let a = analyze(cmd);
+        let rm = a.commands.iter().find(|c| c.program == "rm");
+        assert!(
+            rm.is_none_or(|c| c.args.iter().any(|w| !w.literal)),
+            "{cmd}: {a:?}"
+        );
+    }
+    // `x=v cmd` sets x for cmd alone.
+    let (line, literal) = line_via("x=/tmp/a rm -rf $x", "rm");
+    assert_eq!((line.as_str(), literal.last()), ("rm -rf $x", Some(&false)));
+}
+
+#[test]
+fn programs_named_by_globs_are_opaque() {
+    for cmd in [
+        "/???/?m -rf ~",
+        "/usr/bin/r? -rf /",
+        "/bin/[r]m -rf /",
+        "sudo /usr/*/rm -rf /",
+    ] {
+        assert!(analyze(cmd).is_opaque(), "{cmd}");
+    }
+    for cmd in ["[ -f x ] && echo y", "[[ -n $x ]]", "ls *.txt", "echo ?"] {
+        assert!(!analyze(cmd).is_opaque(), "{cmd}");
+    }
+}
+
+#[test]
 fn xargs_and_parallel_run_with_their_input_as_arguments() {
     // Input spelled out on the left of the pipe: literal arguments.
     assert_eq!(line_via("echo / | xargs rm -rf", "rm").0, "rm -rf /");

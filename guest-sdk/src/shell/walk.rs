@@ -48,6 +48,12 @@ pub(super) struct Analyzer {
     /// (`None`: unknown). Taken by `xargs`/`parallel`, which turn it into
     /// arguments.
     stdin_text: Option<String>,
+    /// Variables the top level of the command line assigns once, with a
+    /// literal value, where every later use sees it: `x=~; rm -rf $x` is
+    /// `rm -rf ~`. `None`: assigned in a way the analysis cannot follow.
+    vars: std::collections::HashMap<String, Option<String>>,
+    /// The command line as given (for [`Analyzer::assigned_once`]).
+    top_text: String,
 }
 
 /// An argument `xargs`/`parallel` read from a stdin the analysis cannot see:
@@ -65,6 +71,10 @@ struct Ctx {
     substituted_into: Option<String>,
     /// Redirections of enclosing compound commands.
     redirects: Vec<Redirect>,
+    /// Inside something that may not run, or runs apart from the shell
+    /// that follows (`a && …`, a pipeline, a compound command, a function,
+    /// the background): an assignment here is not tracked.
+    conditional: bool,
 }
 
 impl Ctx {
@@ -157,6 +167,8 @@ impl Analyzer {
             too_large: false,
             budget: words::Budget::default(),
             stdin_text: None,
+            vars: std::collections::HashMap::new(),
+            top_text: command.to_string(),
         };
         a.analyze_text(command, &Ctx::default());
         a.out
@@ -263,15 +275,29 @@ impl Analyzer {
 
     fn walk_and_or(&mut self, list: &ast::AndOrList, ctx: &Ctx) {
         self.walk_pipeline(&list.first, ctx);
+        let later = Ctx {
+            conditional: true,
+            ..ctx.clone()
+        };
         for next in &list.additional {
             match next {
-                ast::AndOr::And(p) | ast::AndOr::Or(p) => self.walk_pipeline(p, ctx),
+                ast::AndOr::And(p) | ast::AndOr::Or(p) => self.walk_pipeline(p, &later),
             }
         }
     }
 
     fn walk_pipeline(&mut self, pipeline: &ast::Pipeline, ctx: &Ctx) {
         let mut prev: Option<Head> = None;
+        let piped;
+        let ctx = if pipeline.seq.len() > 1 || ctx.background {
+            piped = Ctx {
+                conditional: true,
+                ..ctx.clone()
+            };
+            &piped
+        } else {
+            ctx
+        };
         for cmd in &pipeline.seq {
             self.stdin_text = prev.as_ref().and_then(|left| self.text_printed_by(left));
             let head = self.walk_command(cmd, ctx);
@@ -369,6 +395,7 @@ impl Analyzer {
             ast::Command::Simple(sc) => self.walk_simple(sc, ctx),
             ast::Command::Compound(cc, redirects) => {
                 let mut c = ctx.clone();
+                c.conditional = true;
                 if let Some(list) = redirects {
                     for r in &list.0 {
                         let (red, pending) = self.convert_redirect(r, ctx);
@@ -393,6 +420,7 @@ impl Analyzer {
                 let mut c = ctx.clone();
                 c.in_function = Some(name);
                 c.background = false;
+                c.conditional = true;
                 if let Some(list) = &f.body.1 {
                     for r in &list.0 {
                         let (red, pending) = self.convert_redirect(r, ctx);
@@ -623,10 +651,89 @@ impl Analyzer {
             self.take_item(item, false, &mut acc, ctx);
         }
 
+        if argv.is_empty() {
+            // `x=value` alone: it sets a shell variable.
+            for (name, value) in &env {
+                self.record_assignment(name, value, ctx);
+            }
+        }
+        let argv = self.substitute(argv, ctx);
         let head = self.resolve(argv, env, redirects, ctx, &snippet);
         let consumer = head.name.clone();
         self.walk_pending(pending, ctx, consumer.as_deref());
         head
+    }
+
+    /// Track `name=value` when the analysis can follow it: at the top level
+    /// of the command line (not in a nested shell, a condition, a pipeline,
+    /// a loop or a function), the name assigned nowhere else, the value
+    /// literal (or `$(mktemp …)`, a fresh temp path).
+    fn record_assignment(&mut self, name: &str, value: &str, ctx: &Ctx) {
+        let followed = !ctx.conditional
+            && ctx.depth == 0
+            && ctx.via.is_empty()
+            && !self.vars.contains_key(name)
+            && self.assigned_once(name);
+        let known = if !followed {
+            None
+        } else if is_plain_mktemp(value) {
+            Some("/tmp/tmp.XXXXXXXXXX".to_string())
+        } else if value.contains(['$', '`']) {
+            None
+        } else {
+            // Tilde expansion happens in assignments: `x=~/a`.
+            Some(value.to_string())
+        };
+        self.vars.insert(name.to_string(), known);
+    }
+
+    /// `name` appears once in the command line other than as `$name` or
+    /// `${name…}`: its assignment. `read name`, `for name in`, `export name`,
+    /// `unset name`, a second assignment or an `eval` that assigns it would
+    /// each show it again.
+    fn assigned_once(&self, name: &str) -> bool {
+        let text = self.top_text.as_bytes();
+        let mut count = 0;
+        let mut from = 0;
+        while let Some(pos) = self.top_text[from..].find(name) {
+            let start = from + pos;
+            let end = start + name.len();
+            from = end;
+            let is_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+            if start > 0 && is_name(text[start - 1]) || end < text.len() && is_name(text[end]) {
+                continue;
+            }
+            let use_ = (start >= 1 && text[start - 1] == b'$')
+                || (start >= 2 && &text[start - 2..start] == b"${")
+                || (start >= 3 && matches!(&text[start - 3..start], b"${#" | b"${!"));
+            if !use_ {
+                count += 1;
+            }
+        }
+        count == 1
+    }
+
+    /// The words with tracked variables put in (top level only: a nested
+    /// shell does not see unexported variables).
+    fn substitute(&self, argv: Vec<Word>, ctx: &Ctx) -> Vec<Word> {
+        if self.vars.is_empty() || ctx.depth != 0 || !ctx.via.is_empty() {
+            return argv;
+        }
+        argv.into_iter()
+            .map(|w| {
+                if w.literal || !w.text.contains('$') {
+                    return w;
+                }
+                let mut text = w.text.clone();
+                for (name, value) in &self.vars {
+                    let Some(value) = value else { continue };
+                    text = text.replace(&format!("${{{name}}}"), value);
+                    text = replace_plain_var(&text, name, value);
+                }
+                let literal = !text.contains(['$', '`']);
+                Word { text, literal }
+            })
+            .collect()
     }
 
     fn take_item(
@@ -771,7 +878,11 @@ impl Analyzer {
                     ..Head::default()
                 };
             };
-            if !first.literal {
+            // A program named by an expansion, or by a glob (`/???/?m`,
+            // `/usr/bin/r?`): which one runs is only known at run time.
+            let globbed =
+                !matches!(first.text.as_str(), "[" | "[[") && first.text.contains(['*', '?', '[']);
+            if !first.literal || globbed {
                 self.opaque(
                     OpaqueReason::DynamicProgram(first.text.clone()),
                     snippet,
@@ -1250,6 +1361,41 @@ fn is_decoder(program: &str, cmd: &SimpleCommand) -> bool {
 }
 
 /// What `echo …` / `printf …` prints, when all its words are literal.
+/// `$(mktemp)`, `$(mktemp -d)`, `$(mktemp -t x.XXXX)`: a new path in the
+/// temp directory (no `-p`/`--tmpdir` elsewhere, no template with a `/`).
+fn is_plain_mktemp(value: &str) -> bool {
+    let inner = value
+        .strip_prefix("$(")
+        .and_then(|v| v.strip_suffix(')'))
+        .or_else(|| value.strip_prefix('`').and_then(|v| v.strip_suffix('`')));
+    let Some(inner) = inner else { return false };
+    let mut words = inner.split_whitespace();
+    words.next() == Some("mktemp")
+        && words.all(|w| {
+            matches!(w, "-d" | "--directory" | "-q" | "--quiet" | "-u" | "-t")
+                || (!w.starts_with('-') && !w.contains(['/', '$', '`']))
+        })
+}
+
+/// `text` with `$name` (not `$name_x`) replaced by `value`.
+fn replace_plain_var(text: &str, name: &str, value: &str) -> String {
+    let pattern = format!("${name}");
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(&pattern) {
+        let after = &rest[i + pattern.len()..];
+        out.push_str(&rest[..i]);
+        if after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+            out.push_str(&pattern);
+        } else {
+            out.push_str(value);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `xargs`'s options that decide how its input becomes arguments: the
 /// replace string (`-I X`, `-i`, `--replace[=X]`, BSD `-J X`), and whether
 /// it reads a file instead of stdin (`-a F`, `--arg-file=F`).

@@ -65,8 +65,26 @@ fn judge_target(
     forced: bool,
     hits: &mut Vec<Hit>,
 ) {
-    // `TMPDIR=/x rm -rf $TMPDIR/y`: the command's own assignments apply.
+    // `TMPDIR=/x rm -rf $TMPDIR/y`: bash expands `$TMPDIR` before the
+    // prefix applies, yet the line shows what its author had in mind. Both
+    // readings are judged; the prefix's can only add hits.
     let (text, literal) = expand_assignments(target, &cmd.env);
+    if text != target.text {
+        let expanded = Word { text, literal };
+        judge_one(cmd, &expanded, scope, verb, forced, hits);
+    }
+    judge_one(cmd, target, scope, verb, forced, hits);
+}
+
+fn judge_one(
+    cmd: &SimpleCommand,
+    target: &Word,
+    scope: &Scope<'_>,
+    verb: &str,
+    forced: bool,
+    hits: &mut Vec<Hit>,
+) {
+    let (text, literal) = (target.text.clone(), target.literal);
     match resolve(&text, literal, scope.cwd) {
         Resolved::Path(path) => {
             if let Some(precious) = classify(&path, scope.protected_paths) {
