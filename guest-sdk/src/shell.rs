@@ -33,7 +33,8 @@
 //!   literal value (`x=~; rm -rf $x` is `rm -rf ~`; `$(mktemp -d)` is a
 //!   path under `/tmp`); an assignment the analysis cannot follow (in a
 //!   condition, a loop, a pipeline, a function, assigned twice, `read`)
-//!   leaves the variable a run-time value;
+//!   leaves the variable a run-time value; a `for` loop over a few literal
+//!   words is walked once per word, and `sh -c 'script' a b` sees `$0`, `$1`;
 //! - code run by other interpreters (`python3 -c`, `node -e`, `ruby -e`,
 //!   `perl -e`, `php -r`, `awk '…'`, also from a here-document or a pipe):
 //!   the shell strings it hands to `os.system`/`execSync`/`system`/backticks

@@ -28,7 +28,8 @@ fn lists_pipelines_and_compounds() {
     );
     assert_eq!(programs("(a; { b; })"), ["a", "b"]);
     assert_eq!(programs("if a; then b; else c; fi"), ["a", "b", "c"]);
-    assert_eq!(programs("for x in 1 2; do a $x; done"), ["a"]);
+    // A loop over literal words is walked once per word.
+    assert_eq!(lines("for x in 1 2; do a $x; done"), ["a 1", "a 2"]);
     assert_eq!(programs("while a; do b; done"), ["a", "b"]);
     assert_eq!(programs("case $x in y) a;; *) b;; esac"), ["a", "b"]);
     let a = analyze("f() { rm -rf /; }; f");
@@ -118,6 +119,31 @@ fn literal_assignments_at_the_top_level_are_followed() {
         let rm = a.commands.iter().find(|c| c.program == "rm");
         assert!(
             rm.is_none_or(|c| c.args.iter().any(|w| !w.literal)),
+            "{cmd}: {a:?}"
+        );
+    }
+    // Loop words and positional parameters.
+    let a = analyze("for d in ~ /srv; do rm -rf \"$d\"; done");
+    let rms: Vec<String> = a
+        .commands
+        .iter()
+        .filter(|c| c.program == "rm")
+        .map(|c| c.command_line())
+        .collect();
+    assert_eq!(rms, ["rm -rf ~", "rm -rf /srv"]);
+    assert_eq!(line_via("sh -c 'rm -rf \"$1\"' _ ~", "rm").0, "rm -rf ~");
+    for cmd in [
+        "for d in ~; do d=/tmp; rm -rf $d; done",
+        "for d in $(ls); do rm -rf $d; done",
+        "for d in 1 2 3 4 5 6 7 8 9; do rm -rf $d; done",
+        "sh -c 'rm -rf \"$1\"' _ \"$X\"",
+    ] {
+        let a = analyze(cmd);
+        assert!(
+            a.commands
+                .iter()
+                .filter(|c| c.program == "rm")
+                .all(|c| c.args.iter().any(|w| !w.literal)),
             "{cmd}: {a:?}"
         );
     }

@@ -32,6 +32,8 @@ const MAX_COMMANDS: usize = 4096;
 /// Arguments, redirections and assignments reported in one analysis (a
 /// redirection of a `{ …; }` is reported on every command inside).
 const MAX_ITEMS: usize = 1 << 16;
+/// Passes of a `for` loop over literal values walked one by one.
+const MAX_UNROLLED: usize = 8;
 /// Snippets are cut to this many characters.
 const SNIPPET_CHARS: usize = 200;
 
@@ -75,6 +77,10 @@ struct Ctx {
     /// that follows (`a && …`, a pipeline, a compound command, a function,
     /// the background): an assignment here is not tracked.
     conditional: bool,
+    /// Values of variables this shell level is known to hold here: a
+    /// `for` loop's variable in one unrolled pass, `$0`, `$1`… of
+    /// `sh -c 'script' a b`.
+    bindings: Vec<(String, String)>,
 }
 
 impl Ctx {
@@ -82,6 +88,7 @@ impl Ctx {
         let mut c = self.clone();
         c.via.push(label.into());
         c.redirects.clear();
+        c.bindings.clear();
         c.substituted_into = None;
         c.background = false;
         c
@@ -502,7 +509,31 @@ impl Analyzer {
                 for w in f.values.iter().flatten() {
                     self.walk_word_subs(&w.value, ctx);
                 }
-                self.walk_list(&f.body.list, ctx);
+                // `for d in ~ /srv; do rm -rf "$d"; done`: a few literal
+                // values, the variable set nowhere else: one pass per value.
+                let mut values = Vec::new();
+                let mut literal = f.values.is_some() && ctx.bindings.is_empty();
+                for w in f.values.iter().flatten() {
+                    if !literal {
+                        break;
+                    }
+                    for word in self.conv(&w.value, ctx).words {
+                        literal &= word.literal;
+                        values.push(word.text);
+                    }
+                }
+                if literal
+                    && (1..=MAX_UNROLLED).contains(&values.len())
+                    && self.assigned_once(&f.variable_name)
+                {
+                    for value in values {
+                        let mut c = ctx.clone();
+                        c.bindings.push((f.variable_name.clone(), value));
+                        self.walk_list(&f.body.list, &c);
+                    }
+                } else {
+                    self.walk_list(&f.body.list, ctx);
+                }
             }
             C::CaseClause(c) => {
                 self.walk_word_subs(&c.value.value, ctx);
@@ -716,7 +747,8 @@ impl Analyzer {
     /// The words with tracked variables put in (top level only: a nested
     /// shell does not see unexported variables).
     fn substitute(&self, argv: Vec<Word>, ctx: &Ctx) -> Vec<Word> {
-        if self.vars.is_empty() || ctx.depth != 0 || !ctx.via.is_empty() {
+        let top = ctx.depth == 0 && ctx.via.is_empty() && !self.vars.is_empty();
+        if !top && ctx.bindings.is_empty() {
             return argv;
         }
         argv.into_iter()
@@ -725,7 +757,16 @@ impl Analyzer {
                     return w;
                 }
                 let mut text = w.text.clone();
-                for (name, value) in &self.vars {
+                for (name, value) in &ctx.bindings {
+                    text = text.replace(&format!("${{{name}}}"), value);
+                    text = replace_plain_var(&text, name, value);
+                }
+                let vars = if top {
+                    self.vars.iter().collect()
+                } else {
+                    Vec::new()
+                };
+                for (name, value) in vars {
                     let Some(value) = value else { continue };
                     text = text.replace(&format!("${{{name}}}"), value);
                     text = replace_plain_var(&text, name, value);
@@ -1241,6 +1282,23 @@ impl Analyzer {
             return match args.get(j) {
                 Some(script) => {
                     let label = format!("{name} -c");
+                    // `sh -c 'rm -rf "$1"' _ ~`: `$0`, `$1`… are the words after.
+                    let positional = &args[j + 1..];
+                    if script.literal
+                        && !positional.is_empty()
+                        && positional.len() <= 10
+                        && positional.iter().all(|w| w.literal)
+                    {
+                        let mut c = ctx.nested(label);
+                        c.depth += 1;
+                        c.bindings = positional
+                            .iter()
+                            .enumerate()
+                            .map(|(k, w)| (k.to_string(), w.text.clone()))
+                            .collect();
+                        self.analyze_text(&script.text, &c);
+                        return named(name, snippet);
+                    }
                     self.run_string(&name, &label, &script.text, script.literal, ctx, snippet)
                 }
                 None => named(name, snippet),
