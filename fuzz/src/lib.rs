@@ -24,9 +24,31 @@ pub const MAX_OPAQUE_SNIPPET_CHARS: usize = 201;
 /// Analyse `command` on the bounded-stack worker ([`stack::run`]) and check
 /// the bounds every analysis keeps.
 pub fn analyze_bounded(command: String) -> Analysis {
+    contain_parser_panics();
     let analysis = stack::run(move || hookwarden_sdk::shell::analyze(&command));
     check_analysis(&analysis);
     analysis
+}
+
+/// `analyze` contains brush-parser's own panics (an `unwrap` of an fd
+/// number that overflows, `4444…<x`) with `catch_unwind` and reports the
+/// input as opaque, as the hook does. libfuzzer-sys's panic hook aborts on
+/// every panic, caught or not, so let brush-parser's reach that catch; any
+/// other panic (ours) still aborts and is reported as a crash.
+pub fn contain_parser_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let fuzzer_hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if info
+                .location()
+                .is_some_and(|l| l.file().contains("brush-parser"))
+            {
+                return;
+            }
+            fuzzer_hook(info)
+        }));
+    });
 }
 
 pub fn check_analysis(a: &Analysis) {
