@@ -304,6 +304,32 @@ pub fn is_interpreter(program: &str) -> bool {
     INTERPRETERS.contains(&program) || INTERPRETERS.contains(&base)
 }
 
+/// `text` with the variable `name` put in: `${name}`, and `$name` where no
+/// other name character follows (`$x` in `$x/y`, not in `$xy`).
+///
+/// ```
+/// use hookwarden_sdk::shell::put_variable;
+/// assert_eq!(put_variable("$x/y $xy ${x}", "x", "/t"), "/t/y $xy /t");
+/// ```
+pub fn put_variable(text: &str, name: &str, value: &str) -> String {
+    let text = text.replace(&format!("${{{name}}}"), value);
+    let plain = format!("${name}");
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find(&plain) {
+        let after = &rest[i + plain.len()..];
+        out.push_str(&rest[..i]);
+        if after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+            out.push_str(&plain);
+        } else {
+            out.push_str(value);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The last path component: `/usr/bin/rm` → `rm`.
 pub fn basename(path: &str) -> &str {
     let trimmed = path.trim_end_matches('/');

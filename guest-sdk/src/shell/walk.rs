@@ -9,7 +9,9 @@ use super::inline;
 use super::nesting::{self, Refusal};
 use super::words::{self, Converted, Sub};
 use super::wrappers::{self, Skip};
-use super::{Analysis, Opaque, OpaqueReason, Redirect, SimpleCommand, Word, basename, is_shell};
+use super::{
+    Analysis, Opaque, OpaqueReason, Redirect, SimpleCommand, Word, basename, is_shell, put_variable,
+};
 
 /// Nested re-parses (`bash -c 'bash -c …'`) followed.
 const MAX_DEPTH: usize = 8;
@@ -758,8 +760,7 @@ impl Analyzer {
                 }
                 let mut text = w.text.clone();
                 for (name, value) in &ctx.bindings {
-                    text = text.replace(&format!("${{{name}}}"), value);
-                    text = replace_plain_var(&text, name, value);
+                    text = put_variable(&text, name, value);
                 }
                 let vars = if top {
                     self.vars.iter().collect()
@@ -768,8 +769,7 @@ impl Analyzer {
                 };
                 for (name, value) in vars {
                     let Some(value) = value else { continue };
-                    text = text.replace(&format!("${{{name}}}"), value);
-                    text = replace_plain_var(&text, name, value);
+                    text = put_variable(&text, name, value);
                 }
                 let literal = !text.contains(['$', '`']);
                 Word { text, literal }
@@ -1433,25 +1433,6 @@ fn is_plain_mktemp(value: &str) -> bool {
             matches!(w, "-d" | "--directory" | "-q" | "--quiet" | "-u" | "-t")
                 || (!w.starts_with('-') && !w.contains(['/', '$', '`']))
         })
-}
-
-/// `text` with `$name` (not `$name_x`) replaced by `value`.
-fn replace_plain_var(text: &str, name: &str, value: &str) -> String {
-    let pattern = format!("${name}");
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find(&pattern) {
-        let after = &rest[i + pattern.len()..];
-        out.push_str(&rest[..i]);
-        if after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
-            out.push_str(&pattern);
-        } else {
-            out.push_str(value);
-        }
-        rest = after;
-    }
-    out.push_str(rest);
-    out
 }
 
 /// `xargs`'s options that decide how its input becomes arguments: the

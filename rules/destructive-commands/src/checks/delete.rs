@@ -136,22 +136,7 @@ fn expand_assignments(target: &Word, env: &[(String, String)]) -> (String, bool)
     }
     let mut text = target.text.clone();
     for (name, value) in env {
-        text = text.replace(&format!("${{{name}}}"), value);
-        let plain = format!("${name}");
-        let mut out = String::new();
-        let mut rest = text.as_str();
-        while let Some(i) = rest.find(&plain) {
-            let after = &rest[i + plain.len()..];
-            out.push_str(&rest[..i]);
-            if after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
-                out.push_str(&plain);
-            } else {
-                out.push_str(value);
-            }
-            rest = after;
-        }
-        out.push_str(rest);
-        text = out;
+        text = hookwarden_sdk::shell::put_variable(&text, name, value);
     }
     let literal = !text.contains(['$', '`']);
     (text, literal)
