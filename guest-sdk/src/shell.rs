@@ -27,7 +27,7 @@
 //!   becomes one non-literal word, `$(items read from stdin)`, which rules
 //!   treat as a value known only at run time;
 //! - nested shells: `bash -c '…'`, `sh -c`, `zsh -c`…, `eval '…'`, `su -c`,
-//!   `trap '…'`, `env -S`, `ssh host '…'`, here-documents and here-strings
+//!   `trap '…'`, `alias x='…'` (its value), `env -S`, `ssh host '…'`, here-documents and here-strings
 //!   fed to a shell, and `echo '…' | sh` (parsed recursively, depth-bounded);
 //! - variables the command line itself assigns once, at its top level, to a
 //!   literal value (`x=~; rm -rf $x` is `rm -rf ~`; `$(mktemp -d)` is a

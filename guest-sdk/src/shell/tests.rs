@@ -153,6 +153,19 @@ fn literal_assignments_at_the_top_level_are_followed() {
 }
 
 #[test]
+fn alias_values_and_line_continuations() {
+    let a = analyze("shopt -s expand_aliases\nalias x='rm -rf ~'\nx");
+    assert!(
+        a.commands.iter().any(|c| c.command_line() == "rm -rf ~"),
+        "{a:?}"
+    );
+    assert!(a.commands.iter().any(|c| c.is_via("alias")), "{a:?}");
+    assert!(!analyze("alias ll='ls -la'").is_opaque());
+    // `\<newline>` inside a word joins it.
+    assert_eq!(programs("r\\\nm -rf /"), ["rm"]);
+}
+
+#[test]
 fn programs_named_by_globs_are_opaque() {
     for cmd in [
         "/???/?m -rf ~",

@@ -989,6 +989,17 @@ impl Analyzer {
                     }
                     named(name, snippet)
                 }
+                // `alias x='rm -rf ~'`: the value is shell text that runs
+                // wherever the alias is used (`shopt -s expand_aliases`,
+                // a later line): judged as if it ran.
+                "alias" => {
+                    for w in rest {
+                        if let Some((_, value)) = w.text.split_once('=') {
+                            self.run_string(&name, "alias", value, w.literal, &vctx, snippet);
+                        }
+                    }
+                    self.plain(&argv[i..], env, redirects, &via, ctx, snippet)
+                }
                 "trap" => {
                     match rest.first() {
                         Some(w) if !w.text.starts_with('-') && rest.len() > 1 => {
