@@ -166,6 +166,44 @@ fn alias_values_and_line_continuations() {
 }
 
 #[test]
+fn options_that_carry_shell_commands() {
+    for (cmd, via) in [
+        ("script -qc 'rm -rf ~' /dev/null", "script -c"),
+        ("script -c 'rm -rf ~' /dev/null", "script -c"),
+        ("flock /tmp/l -c 'rm -rf ~'", "flock -c"),
+        ("flock -x /tmp/l -xc 'rm -rf ~'", "flock -c"),
+        ("tar xf a.tar --to-command='rm -rf ~'", "tar --to-command"),
+        (
+            "tar cf x.tar d --checkpoint=1 --checkpoint-action=exec='rm -rf ~'",
+            "tar --checkpoint-action",
+        ),
+        ("git -c alias.x='!rm -rf ~' x", "git -c"),
+        ("git -c core.sshCommand='rm -rf ~' fetch", "git -c"),
+        ("vim -es -c '!rm -rf ~' -c q", "vim !"),
+        ("nvim +':!rm -rf ~'", "vim !"),
+    ] {
+        let a = analyze(cmd);
+        assert!(
+            a.commands
+                .iter()
+                .any(|c| c.command_line() == "rm -rf ~" && c.is_via(via)),
+            "{cmd}: {a:?}"
+        );
+    }
+    // flock as a plain wrapper, and everyday look-alikes.
+    assert_eq!(line_via("flock -w 5 /tmp/l rm -rf ~", "rm").0, "rm -rf ~");
+    for cmd in [
+        "git -c user.name=x commit -m y",
+        "tar xzf a.tgz -C out",
+        "vim -c 'set nu' f",
+    ] {
+        let a = analyze(cmd);
+        assert!(a.commands.iter().all(|c| c.program != "rm"), "{cmd}");
+        assert!(!a.is_opaque(), "{cmd}");
+    }
+}
+
+#[test]
 fn programs_named_by_globs_are_opaque() {
     for cmd in [
         "/???/?m -rf ~",

@@ -940,7 +940,15 @@ impl Analyzer {
                 via: via.clone(),
                 ..ctx.clone()
             };
-            if let Some(spec) = wrappers::spec(&name) {
+            // `flock FILE -c 'cmd'` runs a string, not the words after it.
+            let flock_string = name == "flock"
+                && rest.iter().any(|w| {
+                    let t = w.text.as_str();
+                    t == "--command"
+                        || t.starts_with("--command=")
+                        || (t.starts_with('-') && !t.starts_with("--") && t.contains('c'))
+                });
+            if let Some(spec) = wrappers::spec(&name).filter(|_| !flock_string) {
                 match wrappers::skip(spec, rest, &mut env) {
                     Skip::Command(n) if n < rest.len() => {
                         if name == "xargs" {
@@ -988,6 +996,19 @@ impl Analyzer {
                         self.opaque(OpaqueReason::EvalOfNonLiteral, snippet, &vctx);
                     }
                     named(name, snippet)
+                }
+                // Options whose value is a command a shell runs:
+                // `script -c`, `flock FILE -c`, `tar --to-command=`,
+                // `tar --checkpoint-action=exec=`, `git -c alias.x='!…'`,
+                // `git -c core.sshCommand=…`, `vim -c '!…'`.
+                "script" | "flock" | "tar" | "gtar" | "bsdtar" | "git" | "vim" | "vi" | "nvim"
+                | "ex" | "view"
+                    if !command_options(&name, rest).is_empty() =>
+                {
+                    for (label, text, literal) in command_options(&name, rest) {
+                        self.run_string(&name, &label, &text, literal, &vctx, snippet);
+                    }
+                    self.plain(&argv[i..], env, redirects, &via, ctx, snippet)
                 }
                 // `alias x='rm -rf ~'`: the value is shell text that runs
                 // wherever the alias is used (`shopt -s expand_aliases`,
@@ -1430,6 +1451,118 @@ fn is_decoder(program: &str, cmd: &SimpleCommand) -> bool {
 }
 
 /// What `echo …` / `printf …` prints, when all its words are literal.
+/// The shell commands `program`'s options carry, with how to name each in
+/// `via` and whether it is literal.
+fn command_options(program: &str, args: &[Word]) -> Vec<(String, String, bool)> {
+    let mut out = Vec::new();
+    let mut push = |label: &str, text: &str, literal: bool| {
+        out.push((label.to_string(), text.to_string(), literal));
+    };
+    let value_of = |k: usize, prefix: &str| -> Option<(String, bool)> {
+        let w = &args[k];
+        match w.text.strip_prefix(prefix) {
+            Some("") => args.get(k + 1).map(|v| (v.text.clone(), v.literal)),
+            Some(v) => Some((v.trim_start_matches('=').to_string(), w.literal)),
+            None => None,
+        }
+    };
+    for (k, w) in args.iter().enumerate() {
+        let t = w.text.as_str();
+        match program {
+            "script" | "flock" => {
+                // `-c CMD`, also bundled as the last short option (`-qc CMD`).
+                let short_c = t.len() > 1
+                    && t.starts_with('-')
+                    && !t.starts_with("--")
+                    && t.ends_with('c')
+                    && t[1..].chars().all(|c| c.is_ascii_alphabetic());
+                if short_c || t == "--command" {
+                    if let Some(v) = args.get(k + 1) {
+                        push(&format!("{program} -c"), &v.text, v.literal);
+                    }
+                } else if let Some(v) = t.strip_prefix("--command=") {
+                    push(&format!("{program} -c"), v, w.literal);
+                }
+            }
+            "tar" | "gtar" | "bsdtar" => {
+                for prefix in [
+                    "--to-command",
+                    "--use-compress-program",
+                    "--info-script",
+                    "--new-volume-script",
+                ] {
+                    if t.starts_with(prefix)
+                        && let Some((v, lit)) = value_of(k, prefix)
+                    {
+                        push("tar --to-command", &v, lit);
+                    }
+                }
+                if let Some(action) = t.strip_prefix("--checkpoint-action=")
+                    && let Some(cmd) = action.strip_prefix("exec=")
+                {
+                    push("tar --checkpoint-action", cmd, w.literal);
+                }
+            }
+            "git" => {
+                // `-c key=value` before the subcommand.
+                if (t == "-c" || t == "--config-env")
+                    && let Some(v) = args.get(k + 1)
+                {
+                    let Some((key, value)) = v.text.split_once('=') else {
+                        continue;
+                    };
+                    let key = key.to_ascii_lowercase();
+                    let shell = if key.starts_with("alias.") {
+                        value.strip_prefix('!')
+                    } else if matches!(
+                        key.as_str(),
+                        "core.sshcommand"
+                            | "core.pager"
+                            | "core.editor"
+                            | "core.fsmonitor"
+                            | "core.hookspath"
+                            | "sequence.editor"
+                            | "diff.external"
+                            | "credential.helper"
+                            | "gpg.program"
+                            | "core.askpass"
+                    ) || key.ends_with(".textconv")
+                        || key.ends_with(".command")
+                    {
+                        Some(value.strip_prefix('!').unwrap_or(value))
+                    } else {
+                        None
+                    };
+                    if let Some(cmd) = shell.filter(|c| key != "core.hookspath" || c.is_empty()) {
+                        push("git -c", cmd, v.literal);
+                    }
+                }
+            }
+            // `vim -es -c '!rm -rf ~'`, `+'!…'`, `--cmd`.
+            _ => {
+                let cmd = if t == "-c" || t == "--cmd" {
+                    args.get(k + 1).map(|v| (v.text.clone(), v.literal))
+                } else {
+                    t.strip_prefix('+').map(|v| (v.to_string(), w.literal))
+                };
+                if let Some((cmd, lit)) = cmd {
+                    let cmd = cmd.trim_start_matches(':').trim_start();
+                    if let Some(shell) = cmd.strip_prefix('!') {
+                        push("vim !", shell, lit);
+                    } else if let Some(rest) = cmd.strip_prefix("call system(") {
+                        push(
+                            "vim !",
+                            rest.trim_end_matches(')').trim_matches(['\'', '"']),
+                            lit,
+                        );
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// `$(mktemp)`, `$(mktemp -d)`, `$(mktemp -t x.XXXX)`: a new path in the
 /// temp directory (no `-p`/`--tmpdir` elsewhere, no template with a `/`).
 fn is_plain_mktemp(value: &str) -> bool {

@@ -120,6 +120,13 @@ pub(super) fn spec(program: &str) -> Option<&'static Spec> {
         long_with_arg: &["--input", "--output", "--error"],
         ..NONE
     };
+    // `flock [-w s] FILE cmd…` (`flock FILE -c 'cmd'` is read by the walker).
+    static FLOCK: Spec = Spec {
+        short_with_arg: "wE",
+        long_with_arg: &["--timeout", "--conflict-exit-code"],
+        positionals: 1,
+        ..NONE
+    };
     static CHROOT: Spec = Spec {
         long_with_arg: &["--userspec", "--groups"],
         positionals: 1,
@@ -156,6 +163,7 @@ pub(super) fn spec(program: &str) -> Option<&'static Spec> {
         "stdbuf" => &STDBUF,
         "chroot" => &CHROOT,
         "xargs" => &XARGS,
+        "flock" => &FLOCK,
         "taskset" => &TASKSET,
         "builtin" | "nohup" | "setsid" | "busybox" | "unbuffer" | "catchsegv" | "fakeroot" => {
             &PLAIN

@@ -161,7 +161,7 @@ fn guarded_or_regenerable(text: &str) -> bool {
 }
 
 /// Files whose loss locks everyone out or stops the machine from booting.
-const CRITICAL_FILES: &[&str] = &[
+pub(super) const CRITICAL_FILES: &[&str] = &[
     "/etc/passwd",
     "/etc/shadow",
     "/etc/group",

@@ -62,6 +62,18 @@ pub fn check(cmd: &SimpleCommand, hits: &mut Vec<Hit>) {
                 "destroys the data on"
             }
         }
+        // Partition tables: what they write erases where the data lies.
+        "sgdisk" | "sfdisk" | "parted" | "gdisk" | "cgdisk" | "fdisk" | "cfdisk" | "partx"
+            if rewrites_partitions(program, &cmd.args) =>
+        {
+            targets.extend(
+                cmd.args
+                    .iter()
+                    .filter(|w| w.text.starts_with("/dev/"))
+                    .cloned(),
+            );
+            "rewrites the partition table of"
+        }
         p if p.starts_with("mkfs.") || p.starts_with("newfs") => {
             targets.extend(
                 Args::parse(&cmd.args, &["-t", "-L", "-b", "-n", "-O", "-E"])
@@ -78,6 +90,47 @@ pub fn check(cmd: &SimpleCommand, hits: &mut Vec<Hit>) {
     }
     for r in cmd.redirects.iter().filter(|r| r.is_write()) {
         report(cmd, "overwrites", &r.target, hits);
+    }
+}
+
+/// The partitioning tool writes (not only lists or prints).
+fn rewrites_partitions(program: &str, args: &[Word]) -> bool {
+    let has = |names: &[&str]| args.iter().any(|w| names.contains(&w.text.as_str()));
+    match program {
+        "sgdisk" => args.iter().any(|w| {
+            let t = w.text.as_str();
+            matches!(
+                t,
+                "-z" | "-Z" | "-o" | "--zap" | "--zap-all" | "--clear" | "-g" | "--mbrtogpt"
+            ) || t.starts_with("-d")
+                || t.starts_with("--delete")
+                || t.starts_with("-n")
+                || t.starts_with("--new")
+                || t.starts_with("-t")
+                || t.starts_with("--typecode")
+        }),
+        // sfdisk writes what stdin says unless it only lists or dumps.
+        "sfdisk" => !has(&[
+            "-l",
+            "--list",
+            "-d",
+            "--dump",
+            "-J",
+            "--json",
+            "-s",
+            "--show-size",
+            "-V",
+            "--verify",
+        ]),
+        "parted" => args.iter().any(|w| {
+            matches!(
+                w.text.as_str(),
+                "mklabel" | "mktable" | "mkpart" | "rm" | "resizepart" | "mkfs"
+            )
+        }),
+        // Interactive ones: fed a script, or asked to wipe.
+        "fdisk" | "gdisk" | "cgdisk" | "cfdisk" => !has(&["-l", "--list"]),
+        _ => false,
     }
 }
 

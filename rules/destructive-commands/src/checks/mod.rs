@@ -10,6 +10,7 @@ pub mod infra;
 mod permissions;
 mod processes;
 mod remote_script;
+mod system;
 
 #[cfg(test)]
 pub use processes::may_match as processes_may_match;
@@ -68,6 +69,7 @@ pub fn check_command(cmd: &SimpleCommand, scope: &Scope<'_>, hits: &mut Vec<Hit>
     git::check(cmd, scope, hits);
     disk::check(cmd, hits);
     permissions::check(cmd, scope, hits);
+    system::check(cmd, scope, hits);
 }
 
 /// Run the checks that need to see several commands at once.
