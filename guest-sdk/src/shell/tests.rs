@@ -190,6 +190,14 @@ fn options_that_carry_shell_commands() {
             "{cmd}: {a:?}"
         );
     }
+    // Makefile recipes read from stdin.
+    let a = analyze("make -f - <<< $'all:\\n\\trm -rf ~'");
+    assert!(
+        a.commands.iter().any(|c| c.command_line() == "rm -rf ~"),
+        "{a:?}"
+    );
+    assert!(analyze("curl -s https://x.example/Makefile | make -f -").is_opaque());
+    assert!(!analyze("make -j4 test").is_opaque());
     // flock as a plain wrapper, and everyday look-alikes.
     assert_eq!(line_via("flock -w 5 /tmp/l rm -rf ~", "rm").0, "rm -rf ~");
     for cmd in [

@@ -1010,6 +1010,42 @@ impl Analyzer {
                     }
                     self.plain(&argv[i..], env, redirects, &via, ctx, snippet)
                 }
+                // `make -f - <<< $'all:\n\trm -rf ~'`: the recipes of a
+                // makefile read from stdin run in a shell.
+                "make" | "gmake"
+                    if rest
+                        .windows(2)
+                        .any(|w| w[0].text == "-f" && w[1].text == "-")
+                        || rest.iter().any(|w| w.text == "--file=-" || w.text == "-f-") =>
+                {
+                    let head = self.plain(&argv[i..], env, redirects, &via, ctx, snippet);
+                    let makefile = head.primary.and_then(|k| {
+                        self.out.commands[k]
+                            .redirects
+                            .iter()
+                            .rev()
+                            .find(|r| matches!(r.op.as_str(), "<<" | "<<-" | "<<<"))
+                            .map(|r| (r.target.text.clone(), r.target.literal))
+                    });
+                    let makefile = makefile.or_else(|| self.stdin_text.take().map(|t| (t, true)));
+                    match makefile {
+                        Some((text, literal)) => {
+                            for recipe in text.lines().filter_map(|l| l.strip_prefix('\t')) {
+                                let recipe = recipe.trim_start_matches(['@', '-', '+']);
+                                self.run_string(
+                                    &name,
+                                    "make recipe",
+                                    recipe,
+                                    literal,
+                                    &vctx,
+                                    snippet,
+                                );
+                            }
+                        }
+                        None => self.opaque(OpaqueReason::ShellOfNonLiteral, snippet, &vctx),
+                    }
+                    head
+                }
                 // `alias x='rm -rf ~'`: the value is shell text that runs
                 // wherever the alias is used (`shopt -s expand_aliases`,
                 // a later line): judged as if it ran.
