@@ -313,8 +313,15 @@ fn beyond_precious(path: &str, workspace: Option<&str>) -> Option<(Severity, Str
     Some((Severity::Ask, format!("{path}, outside the workspace,")))
 }
 
-/// `find START… -delete` (or `-exec rm …`) with no test narrowing it deletes
-/// everything under START.
+/// `find START… -delete` (or `-exec rm …`) that no test before it narrows
+/// deletes everything under START.
+///
+/// find evaluates its expression left to right: a test narrows an action
+/// only when it comes first in the same branch (`-name x -delete`), not after
+/// it (`-delete -name x` deletes everything) nor across `-o` (`-name x -o
+/// -delete` deletes the rest). A word that is neither a test nor an operator
+/// (a primary's argument, or one find rejects) narrows nothing: the rule does
+/// not count on a parse error to make a deletion harmless.
 fn find(cmd: &SimpleCommand, scope: &Scope<'_>, hits: &mut Vec<Hit>) {
     // Options before the start points.
     let mut i = 0;
@@ -333,13 +340,20 @@ fn find(cmd: &SimpleCommand, scope: &Scope<'_>, hits: &mut Vec<Hit>) {
     let expression = &cmd.args[i + starts.len()..];
     let mut deletes = false;
     let mut forced = false;
+    // Whether a test precedes the current position in its branch.
     let mut narrowed = false;
+    let mut depth = 0usize;
     let mut j = 0;
     while j < expression.len() {
         match expression[j].text.as_str() {
+            "(" => depth += 1,
+            ")" => depth = depth.saturating_sub(1),
+            "-o" | "-or" | "," if depth == 0 => narrowed = false,
             "-delete" => {
-                deletes = true;
-                forced = true;
+                if !narrowed {
+                    deletes = true;
+                    forced = true;
+                }
             }
             "-exec" | "-execdir" | "-ok" | "-okdir" => {
                 // The program, past wrappers (`-exec sudo rm -rf {} ;`).
@@ -354,14 +368,20 @@ fn find(cmd: &SimpleCommand, scope: &Scope<'_>, hits: &mut Vec<Hit>) {
                         ) || t.starts_with('-')
                     })
                     .collect();
+                let mut removes = false;
                 if run.first().map(|p| hookwarden_sdk::shell::basename(p)) == Some("rm") {
                     let words: Vec<Word> = run[1..].iter().map(|t| Word::literal(*t)).collect();
                     let rm = Args::parse(&words, &[]);
                     if rm.has_short("rR") || rm.has_long("recursive") {
-                        deletes = true;
-                        forced |= rm.has_short("f") || rm.has_long("force");
+                        removes = true;
+                        if !narrowed {
+                            deletes = true;
+                            forced |= rm.has_short("f") || rm.has_long("force");
+                        }
                     }
                 }
+                // Any other program's exit status is a test for what follows.
+                narrowed |= !removes;
                 while j < expression.len() && !matches!(expression[j].text.as_str(), ";" | "+") {
                     j += 1;
                 }
@@ -373,12 +393,18 @@ fn find(cmd: &SimpleCommand, scope: &Scope<'_>, hits: &mut Vec<Hit>) {
             | "-print"
             | "-print0"
             | "-follow"
-            | "-ignore_readdir_race" => {}
-            _ => narrowed = true,
+            | "-ignore_readdir_race"
+            | "-noleaf"
+            | "!"
+            | "-not"
+            | "-a"
+            | "-and" => {}
+            t if t.starts_with('-') => narrowed = true,
+            _ => {}
         }
         j += 1;
     }
-    if !deletes || narrowed {
+    if !deletes {
         return;
     }
     let default_start = Word::literal(".");
