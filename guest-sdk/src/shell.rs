@@ -32,9 +32,14 @@
 //! - variables the command line itself assigns once, at its top level, to a
 //!   literal value (`x=~; rm -rf $x` is `rm -rf ~`; `$(mktemp -d)` is a
 //!   path under `/tmp`); an assignment the analysis cannot follow (in a
-//!   condition, a loop, a pipeline, a function, assigned twice, `read`)
-//!   leaves the variable a run-time value; a `for` loop over a few literal
-//!   words is walked once per word, and `sh -c 'script' a b` sees `$0`, `$1`;
+//!   condition, a loop, a pipeline, a function, assigned twice) leaves the
+//!   variable a run-time value; `read -r d <<< word` assigns like `d=word`;
+//!   a `for` loop over a few literal words is walked once per word,
+//!   `sh -c 'script' a b` sees `$0`, `$1`, and a function the line defines
+//!   once is walked again for each of a few calls with literal arguments
+//!   (`f(){ rm -rf "$1"; }; f ~`), `$1`, `$2`… bound. A value the shell
+//!   would split (`x='rm -rf /'; $x`), or any value on a line that mentions
+//!   `IFS`, is not put in: that use stays a run-time value;
 //! - code run by other interpreters (`python3 -c`, `node -e`, `ruby -e`,
 //!   `perl -e`, `php -r`, `awk '…'`, also from a here-document or a pipe):
 //!   the shell strings it hands to `os.system`/`execSync`/`system`/backticks

@@ -147,6 +147,59 @@ fn literal_assignments_at_the_top_level_are_followed() {
             "{cmd}: {a:?}"
         );
     }
+    // A function called with literal arguments, and read from a here-string.
+    let a = analyze("f(){ rm -rf \"$1\"; }; f ~; f /srv");
+    let rms: Vec<String> = a
+        .commands
+        .iter()
+        .filter(|c| c.program == "rm")
+        .map(|c| c.command_line())
+        .collect();
+    assert_eq!(rms, ["rm -rf $1", "rm -rf ~", "rm -rf /srv"]);
+    assert_eq!(
+        line_via("read -r d <<< ~; rm -rf \"$d\"", "rm").0,
+        "rm -rf ~"
+    );
+    assert_eq!(
+        line_via("read d <<< '/srv '; rm -rf $d", "rm").0,
+        "rm -rf /srv"
+    );
+    // Recursion walks a body once per call, a few calls per line.
+    let a = analyze("f(){ f x; rm -rf \"$1\"; }; f /a");
+    assert_eq!(a.commands.iter().filter(|c| c.program == "rm").count(), 2);
+    let many = "f(){ rm -rf \"$1\"; }; ".to_string() + &"f /a; ".repeat(50);
+    let a = analyze(&many);
+    assert_eq!(a.commands.iter().filter(|c| c.program == "rm").count(), 9);
+    // Values the shell splits, and lines that change how it splits, are not
+    // put in: the program or target stays a run-time value.
+    for cmd in [
+        "x='rm -rf /'; $x",
+        "x='-rf /'; rm $x",
+        "IFS=,; x=rm,-rf,/; $x",
+        "IFS=, ; f(){ $1; }; f rm,-rf,/",
+        "for d in 'a /'; do rm -rf $d; done",
+        "f(){ rm -rf $1; }; f '/ /'",
+        "read -r d <<< \"$X\"; rm -rf $d",
+        "read -r -a d <<< /; rm -rf $d",
+        "read d e <<< '/ /'; rm -rf $d",
+        "if c; then read -r d <<< /tmp; fi; rm -rf $d",
+    ] {
+        let a = analyze(cmd);
+        let dynamic_program = a
+            .opaque
+            .iter()
+            .any(|o| matches!(o.reason, OpaqueReason::DynamicProgram(_)));
+        let rm_unknown = a
+            .commands
+            .iter()
+            .filter(|c| c.program == "rm")
+            .all(|c| c.args.iter().any(|w| !w.literal));
+        assert!(dynamic_program || rm_unknown, "{cmd}: {a:?}");
+        assert!(
+            a.commands.iter().any(|c| c.program == "rm") || dynamic_program,
+            "{cmd}: {a:?}"
+        );
+    }
     // `x=v cmd` sets x for cmd alone.
     let (line, literal) = line_via("x=/tmp/a rm -rf $x", "rm");
     assert_eq!((line.as_str(), literal.last()), ("rm -rf $x", Some(&false)));

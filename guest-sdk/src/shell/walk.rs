@@ -58,6 +58,12 @@ pub(super) struct Analyzer {
     vars: std::collections::HashMap<String, Option<String>>,
     /// The command line as given (for [`Analyzer::assigned_once`]).
     top_text: String,
+    /// Functions the top level defines once, by name (`None`: defined more
+    /// than once): a call with literal arguments walks the body again with
+    /// `$1`, `$2`… bound.
+    functions: std::collections::HashMap<String, Option<ast::FunctionDefinition>>,
+    /// Function bodies walked for a call so far (at most [`MAX_UNROLLED`]).
+    calls_walked: usize,
 }
 
 /// An argument `xargs`/`parallel` read from a stdin the analysis cannot see:
@@ -178,6 +184,8 @@ impl Analyzer {
             stdin_text: None,
             vars: std::collections::HashMap::new(),
             top_text: command.to_string(),
+            functions: std::collections::HashMap::new(),
+            calls_walked: 0,
         };
         a.analyze_text(command, &Ctx::default());
         a.out
@@ -426,6 +434,10 @@ impl Analyzer {
             ast::Command::Function(f) => {
                 let name = self.conv(&f.fname.value, ctx).first().0.text;
                 self.out.functions.push(name.clone());
+                if ctx.depth == 0 && ctx.via.is_empty() && ctx.in_function.is_none() {
+                    let def = (!self.functions.contains_key(&name)).then(|| f.clone());
+                    self.functions.insert(name.clone(), def);
+                }
                 let mut c = ctx.clone();
                 c.in_function = Some(name);
                 c.background = false;
@@ -691,6 +703,8 @@ impl Analyzer {
             }
         }
         let argv = self.substitute(argv, ctx);
+        self.read_assignment(&argv, &redirects, ctx);
+        self.call_function(&argv, ctx);
         let head = self.resolve(argv, env, redirects, ctx, &snippet);
         let consumer = head.name.clone();
         self.walk_pending(pending, ctx, consumer.as_deref());
@@ -718,6 +732,63 @@ impl Analyzer {
             Some(value.to_string())
         };
         self.vars.insert(name.to_string(), known);
+    }
+
+    /// `read [-r] name <<< word`: `name` holds the word (one line, read's
+    /// trimming done), tracked like an assignment.
+    fn read_assignment(&mut self, argv: &[Word], redirects: &[Redirect], ctx: &Ctx) {
+        let [read, rest @ ..] = argv else { return };
+        if read.text != "read" || !argv.iter().all(|w| w.literal) {
+            return;
+        }
+        let names: Vec<&Word> = rest.iter().filter(|w| w.text != "-r").collect();
+        let [name] = names[..] else { return };
+        let Some(input) = redirects.iter().rev().find(|r| r.op == "<<<") else {
+            return;
+        };
+        let value = input.target.text.trim_matches([' ', '\t', '\n']);
+        // Without -r, read would undo backslashes: none may be there.
+        if input.target.literal && !value.contains(['\n', '\\']) && !name.text.starts_with('-') {
+            self.record_assignment(&name.text, value, ctx);
+        }
+    }
+
+    /// `f ~` where the top level defines `f(){ rm -rf "$1"; }` once: the
+    /// body walked again with `$1`, `$2`… bound to the literal arguments (a
+    /// few calls per command line, no recursion into a function being
+    /// walked).
+    fn call_function(&mut self, argv: &[Word], ctx: &Ctx) {
+        let [name, args @ ..] = argv else { return };
+        if !name.literal
+            || ctx.depth != 0
+            || !ctx.via.is_empty()
+            || ctx.in_function.as_deref() == Some(name.text.as_str())
+            || args.len() > 10
+            || !args.iter().all(|w| w.literal)
+            || self.calls_walked >= MAX_UNROLLED
+        {
+            return;
+        }
+        let Some(Some(def)) = self.functions.get(&name.text).cloned() else {
+            return;
+        };
+        self.calls_walked += 1;
+        let mut c = ctx.clone();
+        c.in_function = Some(name.text.clone());
+        c.background = false;
+        c.conditional = true;
+        c.bindings = args
+            .iter()
+            .enumerate()
+            .map(|(k, w)| ((k + 1).to_string(), w.text.clone()))
+            .collect();
+        if let Some(list) = &def.body.1 {
+            for r in &list.0 {
+                let (red, _) = self.convert_redirect(r, ctx);
+                c.redirects.push(red);
+            }
+        }
+        self.walk_compound(&def.body.0, &c);
     }
 
     /// `name` appears once in the command line other than as `$name` or
@@ -748,11 +819,18 @@ impl Analyzer {
 
     /// The words with tracked variables put in (top level only: a nested
     /// shell does not see unexported variables).
+    ///
+    /// A word no longer says whether an expansion in it was quoted, so a
+    /// value the shell would split or that splitting could change is not
+    /// put in: one with whitespace (`x="rm -rf /"; $x` runs `rm`), or any
+    /// value when the command line mentions `IFS`. Such uses stay run-time
+    /// values.
     fn substitute(&self, argv: Vec<Word>, ctx: &Ctx) -> Vec<Word> {
         let top = ctx.depth == 0 && ctx.via.is_empty() && !self.vars.is_empty();
-        if !top && ctx.bindings.is_empty() {
+        if !top && ctx.bindings.is_empty() || self.top_text.contains("IFS") {
             return argv;
         }
+        let splits = |value: &str| value.contains([' ', '\t', '\n']);
         argv.into_iter()
             .map(|w| {
                 if w.literal || !w.text.contains('$') {
@@ -760,7 +838,9 @@ impl Analyzer {
                 }
                 let mut text = w.text.clone();
                 for (name, value) in &ctx.bindings {
-                    text = put_variable(&text, name, value);
+                    if !splits(value) {
+                        text = put_variable(&text, name, value);
+                    }
                 }
                 let vars = if top {
                     self.vars.iter().collect()
@@ -768,7 +848,9 @@ impl Analyzer {
                     Vec::new()
                 };
                 for (name, value) in vars {
-                    let Some(value) = value else { continue };
+                    let Some(value) = value.as_deref().filter(|v| !splits(v)) else {
+                        continue;
+                    };
                     text = put_variable(&text, name, value);
                 }
                 let literal = !text.contains(['$', '`']);
