@@ -101,13 +101,18 @@ pub fn accept(
 }
 
 /// Identifies what a hook or server would do with a request: the wire
-/// format, this crate's version and the digest of every built-in rule.
-/// Built once per process: a hook call needs it for the socket's name and
-/// again for its request.
+/// format, this crate's version, the digest of the sources that judge
+/// (host and shell analysis, [`hookwarden_build_id`]) and of every built-in
+/// rule. Built once per process: a hook call needs it for the socket's
+/// name and again for its request.
 pub fn build_id() -> &'static str {
     static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     ID.get_or_init(|| {
-        let mut id = format!("2/{}", env!("CARGO_PKG_VERSION"));
+        let mut id = format!(
+            "2/{}/{}",
+            env!("CARGO_PKG_VERSION"),
+            hookwarden_build_id::SOURCE_DIGEST
+        );
         for m in crate::builtin::modules() {
             id.push('/');
             id.push_str(m.sha256);
@@ -156,6 +161,20 @@ pub fn read_frame(input: &mut impl Read, max: usize) -> std::io::Result<Vec<u8>>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_build_id_names_the_sources_and_every_builtin_rule() {
+        // Same version and pack, other host code (the shell analysis runs
+        // here): another build, whose server a hook must not ask.
+        let digest = hookwarden_build_id::SOURCE_DIGEST;
+        assert_eq!(digest.len(), 64);
+        assert!(digest.bytes().all(|b| b.is_ascii_hexdigit()));
+        let id = build_id();
+        assert!(id.starts_with(&format!("2/{}/{digest}/", env!("CARGO_PKG_VERSION"))));
+        for m in crate::builtin::modules() {
+            assert!(id.contains(m.sha256), "{id} lacks {}", m.name);
+        }
+    }
 
     #[test]
     fn frames_round_trip_and_oversized_ones_are_refused() {
