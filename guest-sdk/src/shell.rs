@@ -46,6 +46,11 @@
 //!   are analysed as shell, and its argument lists (`subprocess.run([…])`)
 //!   and standard-library deletes (`shutil.rmtree(p)` is `rm -rf p`) are
 //!   reported as commands, found through `"python -c"`, `"node -e"`…;
+//! - what a container does to the host's files: `docker run` / `podman run`
+//!   with a writable bind mount, its command (or `-w` working directory)
+//!   naming the mount's container path, is analysed as shell with host paths
+//!   put back (`-v /:/host … rm -rf /host/etc` is `rm -rf /etc`), found
+//!   through `"docker run"`; a container's own files are not the host's;
 //! - pipes into interpreters ([`SimpleCommand::piped_into`]) and
 //!   substitutions consumed by one ([`SimpleCommand::substituted_into`]).
 //!
@@ -71,6 +76,8 @@
 
 use std::fmt;
 
+#[cfg(feature = "parser")]
+mod container;
 #[cfg(feature = "parser")]
 mod inline;
 #[cfg(feature = "parser")]

@@ -5,6 +5,7 @@ use brush_parser::ast;
 
 use std::fmt;
 
+use super::container;
 use super::inline;
 use super::nesting::{self, Refusal};
 use super::words::{self, Converted, Sub};
@@ -1161,6 +1162,16 @@ impl Analyzer {
                     let head = self.plain(&argv[i..], env, redirects, &via, ctx, snippet);
                     let literal = cmd.iter().all(|w| w.literal);
                     self.run_string(&name, "ssh", &join(cmd), literal, &vctx, snippet);
+                    head
+                }
+                // `docker run -v /:/host alpine rm -rf /host/etc`: what the
+                // container does to host directories it mounts.
+                "docker" | "podman" | "nerdctl" if container::host_view(rest).is_some() => {
+                    let head = self.plain(&argv[i..], env, redirects, &via, ctx, snippet);
+                    if let Some((text, literal)) = container::host_view(rest) {
+                        let label = format!("{name} run");
+                        self.run_string(&name, &label, &text, literal, &vctx, snippet);
+                    }
                     head
                 }
                 "su" | "runuser" => {

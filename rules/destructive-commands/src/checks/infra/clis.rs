@@ -420,6 +420,19 @@ pub fn check(cmd: &SimpleCommand, found: &mut Vec<Finding>) {
     } else {
         words
     };
+    // `docker run IMAGE rm -f x`, `kubectl exec POD -- rm …`: the words
+    // after are a command run inside the container, not the CLI's (the
+    // shell analysis reports what reaches the host's files).
+    let engine =
+        DOCKER.contains(&program) || COMPOSE.contains(&program) || KUBECTL.contains(&program);
+    if engine
+        && words
+            .iter()
+            .take(2)
+            .any(|w| matches!(*w, "run" | "exec" | "create" | "debug"))
+    {
+        return;
+    }
     for o in candidates {
         if has_path(&words, o.path, 6)
             && (o.needs.is_empty() || has_option(cmd, o.needs))
