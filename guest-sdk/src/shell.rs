@@ -37,7 +37,9 @@
 //!   a `for` loop over a few literal words is walked once per word,
 //!   `sh -c 'script' a b` sees `$0`, `$1`, and a function the line defines
 //!   once is walked again for each of a few calls with literal arguments
-//!   (`f(){ rm -rf "$1"; }; f ~`), `$1`, `$2`… bound. A value the shell
+//!   (`f(){ rm -rf "$1"; }; f ~`), `$1`, `$2`… bound (not when the script
+//!   moves them: `shift`, `set --`); `eval` and `trap` strings see the
+//!   line's variables, and `${x:?}`, `${x:-…}` give `x`'s value. A value the shell
 //!   would split (`x='rm -rf /'; $x`), or any value on a line that mentions
 //!   `IFS`, is not put in: that use stays a run-time value;
 //! - code run by other interpreters (`python3 -c`, `node -e`, `ruby -e`,
@@ -46,11 +48,13 @@
 //!   are analysed as shell, and its argument lists (`subprocess.run([…])`)
 //!   and standard-library deletes (`shutil.rmtree(p)` is `rm -rf p`) are
 //!   reported as commands, found through `"python -c"`, `"node -e"`…;
-//! - what a container does to the host's files: `docker run` / `podman run`
-//!   with a writable bind mount, its command (or `-w` working directory)
-//!   naming the mount's container path, is analysed as shell with host paths
-//!   put back (`-v /:/host … rm -rf /host/etc` is `rm -rf /etc`), found
-//!   through `"docker run"`; a container's own files are not the host's;
+//! - what a container does to the host's files: `docker run` / `create` /
+//!   `compose run` (and podman's) with a writable bind mount, its command
+//!   (or `-w` working directory) naming a path that reaches the mount (under
+//!   it, or holding it: `/`, `/*`), is analysed as shell with host paths put
+//!   back (`-v /:/host … rm -rf /host/etc` is `rm -rf /etc`; a host path only
+//!   known at run time stays one), found through `"docker run"`; a
+//!   container's own files are not the host's;
 //! - pipes into interpreters ([`SimpleCommand::piped_into`]) and
 //!   substitutions consumed by one ([`SimpleCommand::substituted_into`]).
 //!
@@ -316,15 +320,43 @@ pub fn is_interpreter(program: &str) -> bool {
     INTERPRETERS.contains(&program) || INTERPRETERS.contains(&base)
 }
 
-/// `text` with the variable `name` put in: `${name}`, and `$name` where no
-/// other name character follows (`$x` in `$x/y`, not in `$xy`).
+/// `text` with the variable `name` put in: `${name}`, `$name` where no
+/// other name character follows (`$x` in `$x/y`, not in `$xy`), and the
+/// forms that give a set, non-empty variable's value (`${name:?}`,
+/// `${name:-default}`, `${name=default}`…).
 ///
 /// ```
 /// use hookwarden_sdk::shell::put_variable;
 /// assert_eq!(put_variable("$x/y $xy ${x}", "x", "/t"), "/t/y $xy /t");
+/// assert_eq!(put_variable("${x:?}/* ${x:-/a} ${x:+b}", "x", "/t"), "/t/* /t ${x:+b}");
 /// ```
 pub fn put_variable(text: &str, name: &str, value: &str) -> String {
-    let text = text.replace(&format!("${{{name}}}"), value);
+    let mut text = text.replace(&format!("${{{name}}}"), value);
+    if !value.is_empty() {
+        let open = format!("${{{name}");
+        let mut out = String::new();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find(&open) {
+            let after = &rest[i + open.len()..];
+            let defaulted = [":?", ":-", ":=", "?", "-", "="]
+                .iter()
+                .any(|op| after.starts_with(op));
+            // The default's own text ends at the first `}`, unless it nests.
+            match after.find('}') {
+                Some(end) if defaulted && !after[..end].contains(['{', '$', '`']) => {
+                    out.push_str(&rest[..i]);
+                    out.push_str(value);
+                    rest = &after[end + 1..];
+                }
+                _ => {
+                    out.push_str(&rest[..i + open.len()]);
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        text = out;
+    }
     let plain = format!("${name}");
     let mut out = String::new();
     let mut rest = text.as_str();

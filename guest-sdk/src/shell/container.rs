@@ -91,13 +91,34 @@ const LONG_WITH_VALUE: &[&str] = &[
 /// directory is a mount), and whether every word of it was literal.
 /// `None` when it runs nothing that names a writable host mount.
 pub(super) fn host_view(args: &[Word]) -> Option<(String, bool)> {
+    // The engine's own options (`docker --context x -H tcp://… run`).
+    let mut i = 0;
+    while let Some(w) = args.get(i) {
+        let t = w.text.as_str();
+        if !t.starts_with('-') {
+            break;
+        }
+        let takes = matches!(
+            t,
+            "-H" | "--host" | "--context" | "-c" | "--config" | "--log-level" | "-l"
+        ) || t.starts_with("--tls")
+            && matches!(t, "--tlscacert" | "--tlscert" | "--tlskey");
+        i += if takes { 2 } else { 1 };
+    }
+    let args = args.get(i..)?;
+    // `docker create` makes the container `docker start` runs.
     let run = match args {
-        [run, ..] if run.text == "run" => 1,
-        [container, run, ..] if container.text == "container" && run.text == "run" => 2,
+        [run, ..] if matches!(run.text.as_str(), "run" | "create") => 1,
+        [group, run, ..]
+            if matches!(group.text.as_str(), "container" | "compose")
+                && matches!(run.text.as_str(), "run" | "create") =>
+        {
+            2
+        }
         _ => return None,
     };
     let args = &args[run..];
-    let mut mounts: Vec<(String, String)> = Vec::new();
+    let mut mounts: Vec<Mount> = Vec::new();
     let mut workdir = None;
     let mut entrypoint = None;
     let mut i = 0;
@@ -107,8 +128,9 @@ pub(super) fn host_view(args: &[Word]) -> Option<(String, bool)> {
             i += 1;
             break;
         }
+        // `--volume=…`, and `-v=…`, which docker's parser takes too.
         let (name, inline) = match t.split_once('=') {
-            Some((n, v)) if t.starts_with("--") => (n, Some(v)),
+            Some((n, v)) if t.starts_with("--") || n.len() == 2 => (n, Some(v)),
             _ => (t, None),
         };
         let takes = if let Some(long) = name.strip_prefix("--") {
@@ -119,7 +141,11 @@ pub(super) fn host_view(args: &[Word]) -> Option<(String, bool)> {
             match name[1..].find(|c| SHORT_WITH_VALUE.contains(c)) {
                 Some(k) if 1 + k + 1 < name.len() => {
                     let (opt, value) = name.split_at(1 + k + 1);
-                    option(opt, value, &mut mounts, &mut workdir, &mut entrypoint);
+                    let value = Word {
+                        text: value.to_string(),
+                        literal: args[i].literal,
+                    };
+                    option(opt, &value, &mut mounts, &mut workdir, &mut entrypoint);
                     i += 1;
                     continue;
                 }
@@ -130,10 +156,13 @@ pub(super) fn host_view(args: &[Word]) -> Option<(String, bool)> {
             break;
         };
         let value = match inline {
-            Some(v) => Some(v.to_string()),
+            Some(v) => Some(Word {
+                text: v.to_string(),
+                literal: args[i].literal,
+            }),
             None if takes => {
                 i += 1;
-                args.get(i).map(|w| w.text.clone())
+                args.get(i).cloned()
             }
             None => None,
         };
@@ -164,15 +193,36 @@ pub(super) fn host_view(args: &[Word]) -> Option<(String, bool)> {
     named.then_some((text, literal))
 }
 
+/// Put back for a host path only known at run time (`-v "$(pwd)":/app`):
+/// a variable, so that rules see a path known only at run time.
+const RUN_TIME_HOST_PATH: &str = "${MOUNTED_HOST_PATH}";
+
+/// A writable bind mount: the host path, the container path, and whether
+/// the host path was literal.
+struct Mount {
+    host: String,
+    target: String,
+    literal: bool,
+}
+
 /// Records what one option says about mounts, the working directory or
 /// the entrypoint.
 fn option(
     name: &str,
-    value: &str,
-    mounts: &mut Vec<(String, String)>,
+    word: &Word,
+    mounts: &mut Vec<Mount>,
     workdir: &mut Option<String>,
     entrypoint: &mut Option<Word>,
 ) {
+    let value = word.text.as_str();
+    let mut mount = |host: &str, target: &str| {
+        mounts.push(Mount {
+            host: host.to_string(),
+            target: target.to_string(),
+            // The container path is written out; the host one may not be.
+            literal: word.literal || !host.contains(['$', '`']),
+        })
+    };
     match name {
         "-v" | "--volume" => {
             let mut parts = value.splitn(3, ':');
@@ -183,7 +233,7 @@ fn option(
                 .next()
                 .is_some_and(|o| o.split(',').any(|o| o == "ro"));
             if is_host_path(host) && !read_only {
-                mounts.push((host.to_string(), target.to_string()));
+                mount(host, target);
             }
         }
         "--mount" => {
@@ -199,11 +249,11 @@ fn option(
                 }
             }
             if let (true, Some(h), Some(t), false) = (bind, host, target, read_only) {
-                mounts.push((h.to_string(), t.to_string()));
+                mount(h, t);
             }
         }
         "-w" | "--workdir" => *workdir = Some(value.to_string()),
-        "--entrypoint" => *entrypoint = Some(Word::literal(value)),
+        "--entrypoint" => *entrypoint = Some(word.clone()),
         _ => {}
     }
 }
@@ -213,11 +263,14 @@ fn is_host_path(source: &str) -> bool {
     source.starts_with(['/', '~', '.', '$'])
 }
 
-/// `text` with every container path of a mount, where a path starts (the
-/// word's start or after a space, quote, `=`, `;`, `&`, `|`, `(`, `<`, `>`)
-/// and ends (`/`, the end, a space or one of those), put back as its host
-/// path; and whether one was.
-fn put_back(text: &str, mounts: &[(String, String)]) -> (String, bool) {
+/// `text` with each absolute path that reaches a mount put back as a host
+/// path; `Some(literal)` when one did (`literal`: every such mount's host
+/// path was written out). A path reaches a mount when it is the mount's
+/// container path or under it (`/host/etc` is the host's `/etc`), or holds
+/// it (`/`, `/mnt` over `/mnt/h`, a glob like `/*` or `/hos*`: the whole
+/// host directory). Paths start a word or follow a space, quote, `=`, `;`,
+/// `&`, `|`, `(`, `<` or `>`.
+fn put_back(text: &str, mounts: &[Mount]) -> (String, bool) {
     const EDGES: &[char] = &[
         ' ', '\t', '\n', '\'', '"', '=', ';', '&', '|', '(', ')', '<', '>',
     ];
@@ -227,49 +280,103 @@ fn put_back(text: &str, mounts: &[(String, String)]) -> (String, bool) {
     while i < text.len() {
         let rest = &text[i..];
         let starts = i == 0 || text[..i].ends_with(EDGES);
-        // The longest container path first: `/host/etc` over `/host`.
-        let found = mounts
-            .iter()
-            .map(|(host, target)| (host.trim_end_matches('/'), target.trim_end_matches('/')))
-            .filter(|(_, target)| !target.is_empty())
-            .filter(|(_, target)| {
-                rest.strip_prefix(target).is_some_and(|after| {
-                    after.is_empty() || after.starts_with('/') || after.starts_with(EDGES)
-                })
-            })
-            .max_by_key(|(_, target)| target.len());
-        match found {
-            Some((host, target)) if starts => {
-                let after = &rest[target.len()..];
-                // `-v /:/host`: `/host` is `/`, `/host/etc` is `/etc`.
-                out.push_str(if host.is_empty() && !after.starts_with('/') {
-                    "/"
-                } else {
-                    host
-                });
-                hit = true;
-                i += target.len();
-            }
-            _ => {
-                let c = rest.chars().next().unwrap_or(' ');
-                out.push(c);
-                i += c.len_utf8();
-            }
+        if starts && rest.starts_with('/') {
+            let len = rest.find(EDGES).unwrap_or(rest.len());
+            let (path, found) = reach(&rest[..len], mounts);
+            hit |= found;
+            out.push_str(&path);
+            i += len;
+            continue;
         }
+        let c = rest.chars().next().unwrap_or(' ');
+        out.push(c);
+        i += c.len_utf8();
     }
     (out, hit)
 }
 
-/// One word for a shell to read back as written.
+/// One absolute path as the host sees it, and whether it reaches a mount.
+fn reach(path: &str, mounts: &[Mount]) -> (String, bool) {
+    // `//host/etc` is `/host/etc`.
+    let mut clean = String::with_capacity(path.len());
+    for c in path.chars() {
+        if !(c == '/' && clean.ends_with('/')) {
+            clean.push(c);
+        }
+    }
+    let host_of = |m: &Mount| {
+        let h = m.host.trim_end_matches('/');
+        if h.is_empty() {
+            "/".to_string()
+        } else {
+            h.to_string()
+        }
+    };
+    let glob = clean.find(['*', '?', '[']);
+    let mut best: Option<(&Mount, String)> = None;
+    for m in mounts {
+        let target = m.target.trim_end_matches('/');
+        if target.is_empty() {
+            continue;
+        }
+        let mapped = if let Some(below) = clean.strip_prefix(target).filter(|b| {
+            glob.is_none_or(|g| g >= target.len()) && (b.is_empty() || b.starts_with('/'))
+        }) {
+            // Under the mount: the host path below it.
+            let host = if m.literal {
+                m.host.trim_end_matches('/')
+            } else {
+                RUN_TIME_HOST_PATH
+            };
+            match (host.is_empty(), below.is_empty()) {
+                (true, true) => "/".to_string(),
+                _ => format!("{host}{below}"),
+            }
+        } else {
+            let holder = clean.trim_end_matches('/');
+            let holds = match glob {
+                // `/*`, `/hos*`: may name the mount or what holds it.
+                Some(g) => target.starts_with(&clean[..g]),
+                None => holder.is_empty() || target.starts_with(&format!("{holder}/")),
+            };
+            if !holds {
+                continue;
+            }
+            host_of(m)
+        };
+        if best
+            .as_ref()
+            .is_none_or(|(b, _)| b.target.len() < m.target.len())
+        {
+            best = Some((m, mapped));
+        }
+    }
+    match best {
+        Some((_, mapped)) => (mapped, true),
+        None => (path.to_string(), false),
+    }
+}
+
+/// One word for a shell to read back as written, [`RUN_TIME_HOST_PATH`]
+/// left to expand.
 fn quote(text: &str) -> String {
     if !text.is_empty()
         && text
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./:=,+@%~$".contains(c))
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=,+@%~".contains(c))
     {
         return text.to_string();
     }
-    format!("'{}'", text.replace('\'', r"'\''"))
+    if text.is_empty() {
+        return "''".into();
+    }
+    text.split(RUN_TIME_HOST_PATH)
+        .map(|part| match part {
+            "" => String::new(),
+            _ => format!("'{}'", part.replace('\'', r"'\''")),
+        })
+        .collect::<Vec<_>>()
+        .join(&format!("\"{RUN_TIME_HOST_PATH}\""))
 }
 
 #[cfg(test)]
@@ -313,6 +420,45 @@ mod tests {
         assert_eq!(
             host_view(&words).map(|v| v.0).as_deref(),
             Some("sh -c 'cd /tmp; rm -rf / /hostname'")
+        );
+    }
+
+    #[test]
+    fn paths_that_hold_a_mount_and_engine_options() {
+        for (cmd, host) in [
+            (
+                "--context default run -v /:/host alpine rm -rf /host/etc",
+                "rm -rf /etc",
+            ),
+            (
+                "-H tcp://h:2375 run -v /:/host alpine rm -rf /host/etc",
+                "rm -rf /etc",
+            ),
+            ("run -v /:/host alpine rm -rf /*", "rm -rf /"),
+            ("run -v /:/host alpine rm -rf /hos*", "rm -rf /"),
+            ("run -v /:/mnt/h alpine rm -rf /mnt", "rm -rf /"),
+            (
+                "run -v /:/host alpine rm -rf / --no-preserve-root",
+                "rm -rf / --no-preserve-root",
+            ),
+            ("run -v=/etc:/x alpine rm -rf /x", "rm -rf /etc"),
+            ("create -v /:/host alpine rm -rf //host/etc", "rm -rf /etc"),
+            ("compose run -v /srv:/s app rm -rf /s", "rm -rf /srv"),
+        ] {
+            assert_eq!(view(cmd).as_deref(), Some(host), "{cmd}");
+        }
+        // A host path known only at run time stays one.
+        let mut words: Vec<Word> = "run -v X alpine rm -rf /app/src"
+            .split(' ')
+            .map(Word::literal)
+            .collect();
+        words[2] = Word {
+            text: "$(pwd):/app".into(),
+            literal: false,
+        };
+        assert_eq!(
+            host_view(&words),
+            Some(("rm -rf \"${MOUNTED_HOST_PATH}\"'/src'".into(), true))
         );
     }
 

@@ -164,6 +164,15 @@ fn literal_assignments_at_the_top_level_are_followed() {
         line_via("read d <<< '/srv '; rm -rf $d", "rm").0,
         "rm -rf /srv"
     );
+    // `${x:?}` and the other forms that give a set variable's value; a
+    // trap or eval runs in the same shell and sees the line's variables.
+    assert_eq!(line_via("x=~; rm -rf \"${x:?}\"/*", "rm").0, "rm -rf ~/*");
+    assert_eq!(
+        line_via("t=$(mktemp -d) && trap 'rm -rf \"$t\"' EXIT", "rm").0,
+        "rm -rf /tmp/tmp.XXXXXXXXXX"
+    );
+    assert_eq!(line_via("x=/srv; eval 'rm -rf $x'", "rm").0, "rm -rf /srv");
+    assert_eq!(line_via("x=/srv; bash -c 'rm -rf $x'", "rm").0, "rm -rf $x");
     // Recursion walks a body once per call, a few calls per line.
     let a = analyze("f(){ f x; rm -rf \"$1\"; }; f /a");
     assert_eq!(a.commands.iter().filter(|c| c.program == "rm").count(), 2);
@@ -183,6 +192,12 @@ fn literal_assignments_at_the_top_level_are_followed() {
         "read -r -a d <<< /; rm -rf $d",
         "read d e <<< '/ /'; rm -rf $d",
         "if c; then read -r d <<< /tmp; fi; rm -rf $d",
+        "read -r d <<< build 0< <(echo ~); rm -rf \"$d\"",
+        "read -r d <<< build < paths; rm -rf \"$d\"",
+        "sh -c 'shift; rm -rf \"$1\"' _ build ~",
+        "sh -c 'set -- ~; rm -rf \"$1\"' _ build",
+        "f(){ shift; rm -rf \"$1\"; }; f build ~",
+        "find / -exec sh -c 'rm -rf \"$1\"' _ {} \\;",
     ] {
         let a = analyze(cmd);
         let dynamic_program = a

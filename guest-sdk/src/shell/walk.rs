@@ -90,12 +90,18 @@ struct Ctx {
     /// `for` loop's variable in one unrolled pass, `$0`, `$1`… of
     /// `sh -c 'script' a b`.
     bindings: Vec<(String, String)>,
+    /// A nested parse the top-level shell itself runs (`eval '…'`, a
+    /// `trap`): it sees the variables the top level assigns.
+    top_shell: bool,
 }
 
 impl Ctx {
     fn nested(&self, label: impl Into<String>) -> Ctx {
+        let label = label.into();
         let mut c = self.clone();
-        c.via.push(label.into());
+        c.top_shell = matches!(label.as_str(), "eval" | "trap")
+            && (self.top_shell || self.depth == 0 && self.via.is_empty());
+        c.via.push(label);
         c.redirects.clear();
         c.bindings.clear();
         c.substituted_into = None;
@@ -744,9 +750,16 @@ impl Analyzer {
         }
         let names: Vec<&Word> = rest.iter().filter(|w| w.text != "-r").collect();
         let [name] = names[..] else { return };
-        let Some(input) = redirects.iter().rev().find(|r| r.op == "<<<") else {
+        // The here-string must be all read's stdin: no other redirection
+        // of fd 0 after or beside it (`<<< a < file`, `0< <(…)`).
+        let stdin: Vec<&Redirect> = redirects
+            .iter()
+            .filter(|r| r.fd == Some(0) || r.fd.is_none() && r.op.starts_with('<'))
+            .collect();
+        let [input] = stdin[..] else { return };
+        if input.op != "<<<" {
             return;
-        };
+        }
         let value = input.target.text.trim_matches([' ', '\t', '\n']);
         // Without -r, read would undo backslashes: none may be there.
         if input.target.literal && !value.contains(['\n', '\\']) && !name.text.starts_with('-') {
@@ -773,6 +786,9 @@ impl Analyzer {
         let Some(Some(def)) = self.functions.get(&name.text).cloned() else {
             return;
         };
+        if rebinds_positionals(&def.to_string()) {
+            return;
+        }
         self.calls_walked += 1;
         let mut c = ctx.clone();
         c.in_function = Some(name.text.clone());
@@ -827,7 +843,7 @@ impl Analyzer {
     /// value when the command line mentions `IFS`. Such uses stay run-time
     /// values.
     fn substitute(&self, argv: Vec<Word>, ctx: &Ctx) -> Vec<Word> {
-        let top = ctx.depth == 0 && ctx.via.is_empty() && !self.vars.is_empty();
+        let top = (ctx.depth == 0 && ctx.via.is_empty() || ctx.top_shell) && !self.vars.is_empty();
         if !top && ctx.bindings.is_empty() || self.top_text.contains("IFS") {
             return argv;
         }
@@ -1448,7 +1464,8 @@ impl Analyzer {
                     if script.literal
                         && !positional.is_empty()
                         && positional.len() <= 10
-                        && positional.iter().all(|w| w.literal)
+                        && positional.iter().all(|w| w.literal && w.text != "{}")
+                        && !rebinds_positionals(&script.text)
                     {
                         let mut c = ctx.nested(label);
                         c.depth += 1;
@@ -1539,6 +1556,14 @@ fn named(name: String, snippet: &str) -> Head {
         snippet: snippet.to_string(),
         ..Head::default()
     }
+}
+
+/// A script that moves or resets its positional parameters (`shift`,
+/// `set -- …`, `getopts`): `$1` there is not the first argument throughout.
+fn rebinds_positionals(script: &str) -> bool {
+    script
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .any(|w| matches!(w, "shift" | "set" | "getopts"))
 }
 
 fn join(words: &[Word]) -> String {
