@@ -176,6 +176,8 @@ impl Rule for DestructiveCommands {
                 .flatten()
                 .find(|d| d.starts_with('/') || d.starts_with('~'))
                 .map(paths::normalize);
+            // `CDPATH` makes `cd dir` go elsewhere than `./dir`.
+            let cwd = cwd.filter(|_| !shell.command.contains("CDPATH"));
             judge(&shell.analysis, cwd, &policy)
         };
         Ok(verdict(hits))
@@ -196,18 +198,24 @@ fn judge(analysis: &Analysis, start_cwd: Option<String>, policy: &Policy) -> Vec
             protected_paths: &policy.protected_paths,
         };
         checks::check_command(cmd, &scope, &mut hits);
-        // Follow `cd` at the top level, so `cd / && rm -rf *` is judged in `/`.
-        if cmd.program == "cd" && cmd.via.is_empty() {
-            cwd = match cmd
+        // Follow `cd` and `pushd` at the top level, so `cd / && rm -rf *`
+        // is judged in `/`. `cd -`, `popd` and a bare `pushd` (the directory
+        // stack) leave it unknown.
+        let changes_dir = matches!(cmd.program.as_str(), "cd" | "pushd" | "popd");
+        if changes_dir && cmd.via.is_empty() {
+            let dir = cmd
                 .args
                 .iter()
-                .find(|a| !a.text.starts_with('-') || a.text == "-")
-            {
-                None => Some("~".into()),
-                Some(dir) => match paths::resolve(&dir.text, dir.literal, cwd.as_deref()) {
-                    paths::Resolved::Path(p) => Some(p),
-                    _ => None,
-                },
+                .find(|a| !a.text.starts_with(['-', '+']) || a.text == "-");
+            cwd = match (cmd.program.as_str(), dir) {
+                ("cd", None) => Some("~".into()),
+                (_, Some(dir)) if cmd.program != "popd" && dir.text != "-" => {
+                    match paths::resolve(&dir.text, dir.literal, cwd.as_deref()) {
+                        paths::Resolved::Path(p) => Some(p),
+                        _ => None,
+                    }
+                }
+                _ => None,
             };
         }
     }

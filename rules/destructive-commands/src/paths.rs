@@ -124,16 +124,16 @@ pub fn resolve(text: &str, literal: bool, cwd: Option<&str>) -> Resolved {
     Resolved::Path(normalize(&joined))
 }
 
-/// `$HOME`, `${HOME}` → `~`.
+/// `$HOME`, `${HOME}`, and the forms that give HOME's value when it is set
+/// (`${HOME:?}`, `${HOME:-/x}`…) → `~`.
 fn expand_home(text: &str) -> String {
-    for var in ["${HOME}", "$HOME"] {
-        if let Some(rest) = text.strip_prefix(var)
-            && (rest.is_empty() || rest.starts_with('/'))
-        {
-            return format!("~{rest}");
-        }
+    match text
+        .strip_prefix("$HOME")
+        .or_else(|| text.strip_prefix("${HOME"))
+    {
+        Some(_) => hookwarden_sdk::shell::put_variable(text, "HOME", "~"),
+        None => text.to_owned(),
     }
-    text.to_owned()
 }
 
 /// `$X/`, `${X}/*`, `$X/.*` → `Some("$X/…")`. `${X:?}/` aborts when X is

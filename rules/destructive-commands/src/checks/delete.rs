@@ -323,16 +323,21 @@ fn beyond_precious(path: &str, workspace: Option<&str>) -> Option<(Severity, Str
 /// (a primary's argument, or one find rejects) narrows nothing: the rule does
 /// not count on a parse error to make a deletion harmless.
 fn find(cmd: &SimpleCommand, scope: &Scope<'_>, hits: &mut Vec<Hit>) {
-    // Options before the start points.
+    // Options before the start points (`-D tree` takes a value, `--` ends them).
     let mut i = 0;
-    while i < cmd.args.len()
-        && matches!(
-            cmd.args[i].text.as_str(),
-            "-H" | "-L" | "-P" | "-O0" | "-O1" | "-O2" | "-O3"
-        )
-    {
-        i += 1;
+    while let Some(w) = cmd.args.get(i) {
+        match w.text.as_str() {
+            "-H" | "-L" | "-P" => i += 1,
+            o if o.starts_with("-O") && o[2..].bytes().all(|b| b.is_ascii_digit()) => i += 1,
+            "-D" => i += 2,
+            "--" => {
+                i += 1;
+                break;
+            }
+            _ => break,
+        }
     }
+    let i = i.min(cmd.args.len());
     let starts: Vec<&Word> = cmd.args[i..]
         .iter()
         .take_while(|w| !w.text.starts_with('-') && !matches!(w.text.as_str(), "(" | "!" | ")"))
@@ -361,13 +366,36 @@ fn find(cmd: &SimpleCommand, scope: &Scope<'_>, hits: &mut Vec<Hit>) {
                     .iter()
                     .map(|w| w.text.as_str())
                     .take_while(|t| !matches!(*t, ";" | "+"))
-                    .skip_while(|t| {
-                        matches!(
-                            hookwarden_sdk::shell::basename(t),
-                            "sudo" | "doas" | "env" | "command" | "busybox" | "nice" | "nohup"
-                        ) || t.starts_with('-')
-                    })
                     .collect();
+                // Past wrappers and their options (`-exec sudo -u root rm -rf {} +`,
+                // `-exec timeout 5 rm …`): from the first `rm`, when wrappers lead.
+                let wrapped = run.first().is_some_and(|p| {
+                    matches!(
+                        hookwarden_sdk::shell::basename(p),
+                        "sudo"
+                            | "doas"
+                            | "env"
+                            | "command"
+                            | "busybox"
+                            | "nice"
+                            | "nohup"
+                            | "timeout"
+                            | "ionice"
+                            | "stdbuf"
+                            | "setsid"
+                            | "chrt"
+                            | "taskset"
+                            | "time"
+                            | "exec"
+                    )
+                });
+                let run: Vec<&str> = match run
+                    .iter()
+                    .position(|p| hookwarden_sdk::shell::basename(p) == "rm")
+                {
+                    Some(k) if wrapped => run[k..].to_vec(),
+                    _ => run,
+                };
                 let mut removes = false;
                 if run.first().map(|p| hookwarden_sdk::shell::basename(p)) == Some("rm") {
                     let words: Vec<Word> = run[1..].iter().map(|t| Word::literal(*t)).collect();
@@ -386,7 +414,9 @@ fn find(cmd: &SimpleCommand, scope: &Scope<'_>, hits: &mut Vec<Hit>) {
                     j += 1;
                 }
             }
-            "-maxdepth" | "-mindepth" => j += 1,
+            // Depth and file type limit little: `-type f -delete` still
+            // deletes every file.
+            "-maxdepth" | "-mindepth" | "-type" | "-xtype" => j += 1,
             "-depth"
             | "-xdev"
             | "-mount"
