@@ -18,7 +18,8 @@
 //!   here-documents whose unquoted body holds `$(…)`;
 //! - wrappers: `sudo`, `doas`, `pkexec`, `env`, `command`, `builtin`, `exec`,
 //!   `nohup`, `nice`, `ionice`, `time`, `timeout`, `stdbuf`, `chroot`,
-//!   `setsid`, `busybox`, `unbuffer`, `xargs`, `parallel`, `watch`,
+//!   `setsid`, `busybox`, `unbuffer`, `systemd-run`, `strace`, `unshare`,
+//!   `runuser -u`, `xargs`, `parallel`, `watch`,
 //!   `find -exec`, with their options;
 //! - what `xargs` and `parallel` feed the command they run: the words a
 //!   literal `echo`/`printf`/here-document pipes in, `parallel`'s `:::`
@@ -28,7 +29,8 @@
 //!   treat as a value known only at run time;
 //! - nested shells: `bash -c '…'`, `sh -c`, `zsh -c`…, `eval '…'`, `su -c`,
 //!   `trap '…'`, `alias x='…'` (its value), `env -S`, `ssh host '…'`, here-documents and here-strings
-//!   fed to a shell, and `echo '…' | sh` (parsed recursively, depth-bounded);
+//!   fed to a shell or to `at`/`batch`, and `echo '…' | sh` (parsed
+//!   recursively, depth-bounded);
 //! - variables the command line itself assigns once, at its top level, to a
 //!   literal value (`x=~; rm -rf $x` is `rm -rf ~`; `$(mktemp -d)` is a
 //!   path under `/tmp`); an assignment the analysis cannot follow (in a
@@ -48,6 +50,12 @@
 //!   are analysed as shell, and its argument lists (`subprocess.run([…])`)
 //!   and standard-library deletes (`shutil.rmtree(p)` is `rm -rf p`) are
 //!   reported as commands, found through `"python -c"`, `"node -e"`…;
+//! - commands other programs take as options, settings or input, analysed
+//!   as shell: `script -c`, `flock -c`, `tar --to-command` / `-I` /
+//!   `--checkpoint-action=exec=` (long options also cut short), `git -c`
+//!   settings that run programs (`alias.x='!…'`, `core.sshCommand`,
+//!   `filter.*.clean`…) and `GIT_SSH_COMMAND`-like variables, `vim -c '!…'`,
+//!   the recipes of a makefile read from stdin (`make -f -`);
 //! - what a container does to the host's files: `docker run` / `create` /
 //!   `compose run` (and podman's) with a writable bind mount, its command
 //!   (or `-w` working directory) naming a path that reaches the mount (under

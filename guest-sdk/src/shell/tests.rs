@@ -249,6 +249,30 @@ fn options_that_carry_shell_commands() {
         ("git -c core.sshCommand='rm -rf ~' fetch", "git -c"),
         ("vim -es -c '!rm -rf ~' -c q", "vim !"),
         ("nvim +':!rm -rf ~'", "vim !"),
+        ("tar -I 'rm -rf ~' -cf x.tar .", "tar --to-command"),
+        ("tar xf a.tar --to-com='rm -rf ~'", "tar --to-command"),
+        ("git -c filter.lfs.clean='rm -rf ~' add .", "git -c"),
+        ("git -c mergetool.x.cmd='rm -rf ~' mergetool", "git -c"),
+        (
+            "GIT_SSH_COMMAND='rm -rf ~' git fetch",
+            "git GIT_SSH_COMMAND",
+        ),
+        (
+            "GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=alias.x GIT_CONFIG_VALUE_0='!rm -rf ~' git x",
+            "git GIT_CONFIG",
+        ),
+        ("make --file - <<< $'all:\\n\\trm -rf ~'", "make recipe"),
+        ("echo 'all: ; rm -rf ~' | make -sf -", "make recipe"),
+        (
+            "make -f /dev/stdin <<< $'all:\\n\\trm -rf ~'",
+            "make recipe",
+        ),
+        ("systemd-run --user -p X=1 rm -rf ~", "systemd-run"),
+        ("strace -f -o /dev/null rm -rf ~", "strace"),
+        ("unshare -r rm -rf ~", "unshare"),
+        ("runuser -u root -- rm -rf ~", "runuser"),
+        ("at now <<< 'rm -rf ~'", "herestring-to-sh"),
+        ("echo 'rm -rf ~' | batch", "pipe-to-sh"),
     ] {
         let a = analyze(cmd);
         assert!(
@@ -268,10 +292,16 @@ fn options_that_carry_shell_commands() {
     assert!(!analyze("make -j4 test").is_opaque());
     // flock as a plain wrapper, and everyday look-alikes.
     assert_eq!(line_via("flock -w 5 /tmp/l rm -rf ~", "rm").0, "rm -rf ~");
+    // A value from the environment git reads at run time.
+    assert!(analyze("git --config-env=alias.x=EVIL x").is_opaque());
     for cmd in [
         "git -c user.name=x commit -m y",
+        "GIT_PAGER=cat git log",
         "tar xzf a.tgz -C out",
+        "tar -I zstd -cf a.tar.zst src",
         "vim -c 'set nu' f",
+        "make -f Makefile all",
+        "at -l",
     ] {
         let a = analyze(cmd);
         assert!(a.commands.iter().all(|c| c.program != "rm"), "{cmd}");

@@ -1102,21 +1102,21 @@ impl Analyzer {
                 // `git -c core.sshCommand=…`, `vim -c '!…'`.
                 "script" | "flock" | "tar" | "gtar" | "bsdtar" | "git" | "vim" | "vi" | "nvim"
                 | "ex" | "view"
-                    if !command_options(&name, rest).is_empty() =>
+                    if !command_options(&name, rest).is_empty()
+                        || name == "git" && !git_env_commands(&env).is_empty() =>
                 {
-                    for (label, text, literal) in command_options(&name, rest) {
+                    let mut carried = command_options(&name, rest);
+                    if name == "git" {
+                        carried.extend(git_env_commands(&env));
+                    }
+                    for (label, text, literal) in carried {
                         self.run_string(&name, &label, &text, literal, &vctx, snippet);
                     }
                     self.plain(&argv[i..], env, redirects, &via, ctx, snippet)
                 }
                 // `make -f - <<< $'all:\n\trm -rf ~'`: the recipes of a
                 // makefile read from stdin run in a shell.
-                "make" | "gmake"
-                    if rest
-                        .windows(2)
-                        .any(|w| w[0].text == "-f" && w[1].text == "-")
-                        || rest.iter().any(|w| w.text == "--file=-" || w.text == "-f-") =>
-                {
+                "make" | "gmake" if makefile_from_stdin(rest) => {
                     let head = self.plain(&argv[i..], env, redirects, &via, ctx, snippet);
                     let makefile = head.primary.and_then(|k| {
                         self.out.commands[k]
@@ -1129,7 +1129,7 @@ impl Analyzer {
                     let makefile = makefile.or_else(|| self.stdin_text.take().map(|t| (t, true)));
                     match makefile {
                         Some((text, literal)) => {
-                            for recipe in text.lines().filter_map(|l| l.strip_prefix('\t')) {
+                            for recipe in text.lines().filter_map(recipe_of) {
                                 let recipe = recipe.trim_start_matches(['@', '-', '+']);
                                 self.run_string(
                                     &name,
@@ -1207,8 +1207,39 @@ impl Analyzer {
                             let label = format!("{name} -c");
                             self.run_string(&name, &label, &text, literal, &vctx, snippet)
                         }
+                        // `runuser -u root -- rm -rf /etc` runs the command.
+                        None if name == "runuser"
+                            && rest
+                                .iter()
+                                .any(|w| w.text == "-u" || w.text.starts_with("--user")) =>
+                        {
+                            let start = wrappers::skip_simple_options(
+                                rest,
+                                "ugG",
+                                &["--user", "--group", "--supp-group"],
+                            );
+                            if start >= rest.len() {
+                                return self.plain(&argv[i..], env, redirects, &via, ctx, snippet);
+                            }
+                            via.push(name);
+                            i += 1 + start;
+                            continue;
+                        }
                         None => self.plain(&argv[i..], env, redirects, &via, ctx, snippet),
                     }
+                }
+                // `at now <<< 'rm -rf ~'`, `echo … | batch`: the commands
+                // come from standard input.
+                "at" | "batch"
+                    if !rest.iter().any(|w| {
+                        w.text.starts_with('-')
+                            && w.text[1..].contains(['f', 'l', 'r', 'd', 'c', 'V'])
+                    }) =>
+                {
+                    let mut head = self.plain(&argv[i..], env, redirects, &via, ctx, snippet);
+                    head.stdin_script = true;
+                    self.heredoc_script(&mut head, &vctx, "at");
+                    head
                 }
                 "watch" => {
                     let start = wrappers::skip_simple_options(
@@ -1558,6 +1589,102 @@ fn named(name: String, snippet: &str) -> Head {
     }
 }
 
+/// A git setting whose value is a command git runs (besides `alias.*`,
+/// which runs one only after `!`).
+fn git_runs(key: &str) -> bool {
+    key.starts_with("alias.")
+        || matches!(
+            key,
+            "core.sshcommand"
+                | "core.pager"
+                | "core.editor"
+                | "core.fsmonitor"
+                | "core.hookspath"
+                | "sequence.editor"
+                | "diff.external"
+                | "credential.helper"
+                | "gpg.program"
+                | "core.askpass"
+        )
+        || [
+            ".textconv",
+            ".command",
+            ".cmd",
+            ".clean",
+            ".smudge",
+            ".process",
+        ]
+        .iter()
+        .any(|end| key.ends_with(end))
+}
+
+/// Commands git takes from its environment (`GIT_SSH_COMMAND=… git fetch`,
+/// `GIT_CONFIG_KEY_0`/`GIT_CONFIG_VALUE_0` pairs), with whether each is
+/// literal.
+fn git_env_commands(env: &[(String, String)]) -> Vec<(String, String, bool)> {
+    let literal = |v: &str| !v.contains(['$', '`']);
+    let mut out = Vec::new();
+    for (name, value) in env {
+        let runs = matches!(
+            name.as_str(),
+            "GIT_SSH_COMMAND"
+                | "GIT_SSH"
+                | "GIT_EDITOR"
+                | "GIT_SEQUENCE_EDITOR"
+                | "GIT_PAGER"
+                | "GIT_EXTERNAL_DIFF"
+                | "GIT_ASKPASS"
+                | "GIT_PROXY_COMMAND"
+        );
+        if runs {
+            out.push((format!("git {name}"), value.clone(), literal(value)));
+        }
+        if let Some(n) = name.strip_prefix("GIT_CONFIG_KEY_")
+            && git_runs(&value.to_ascii_lowercase())
+        {
+            let cmd = env
+                .iter()
+                .find(|(k, _)| k.strip_prefix("GIT_CONFIG_VALUE_") == Some(n))
+                .map(|(_, v)| v.trim_start_matches('!').to_string());
+            match cmd {
+                Some(c) => {
+                    let lit = literal(&c);
+                    out.push(("git GIT_CONFIG".into(), c, lit));
+                }
+                None => out.push(("git GIT_CONFIG".into(), String::new(), false)),
+            }
+        }
+    }
+    out
+}
+
+/// `make -f -`, `-sf -`, `--file -`, `--makefile=-`, `-f /dev/stdin`: the
+/// makefile is read from standard input.
+fn makefile_from_stdin(args: &[Word]) -> bool {
+    let stdin = |t: &str| matches!(t, "-" | "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0");
+    args.iter().enumerate().any(|(k, w)| {
+        let t = w.text.as_str();
+        let next = args.get(k + 1).map(|n| n.text.as_str());
+        let takes_file = matches!(t, "--file" | "--makefile")
+            || t.starts_with('-') && !t.starts_with("--") && t.ends_with('f');
+        takes_file && next.is_some_and(stdin)
+            || ["--file=", "--makefile=", "-f"]
+                .iter()
+                .any(|p| t.strip_prefix(p).is_some_and(stdin))
+    })
+}
+
+/// The shell a makefile line runs: a recipe line (after a tab), or the part
+/// of a rule line after `;` (`all: ; rm -rf build`).
+fn recipe_of(line: &str) -> Option<&str> {
+    if let Some(recipe) = line.strip_prefix('\t') {
+        return Some(recipe);
+    }
+    let (head, recipe) = line.split_once(';')?;
+    (head.contains(':') && !head.contains('=') && !head.trim_start().starts_with('#'))
+        .then_some(recipe.trim_start())
+}
+
 /// A script that moves or resets its positional parameters (`shift`,
 /// `set -- …`, `getopts`): `$1` there is not the first argument throughout.
 fn rebinds_positionals(script: &str) -> bool {
@@ -1639,14 +1766,23 @@ fn command_options(program: &str, args: &[Word]) -> Vec<(String, String, bool)> 
                 }
             }
             "tar" | "gtar" | "bsdtar" => {
-                for prefix in [
+                const RUN: [&str; 5] = [
                     "--to-command",
                     "--use-compress-program",
                     "--info-script",
                     "--new-volume-script",
-                ] {
-                    if t.starts_with(prefix)
-                        && let Some((v, lit)) = value_of(k, prefix)
+                    "--rsh-command",
+                ];
+                // Long options may be cut short while unambiguous
+                // (`--to-com=…`), and `-I` / `-F` are the short forms.
+                let name = t.split('=').next().unwrap_or(t);
+                let long = name.len() >= 5 && RUN.iter().any(|full| full.starts_with(name));
+                if long && let Some((v, lit)) = value_of(k, name) {
+                    push("tar --to-command", &v, lit);
+                }
+                for short in ["-I", "-F"] {
+                    if t.starts_with(short)
+                        && let Some((v, lit)) = value_of(k, short)
                     {
                         push("tar --to-command", &v, lit);
                     }
@@ -1658,14 +1794,25 @@ fn command_options(program: &str, args: &[Word]) -> Vec<(String, String, bool)> 
                 }
             }
             "git" => {
-                // `-c key=value` before the subcommand.
-                if (t == "-c" || t == "--config-env")
-                    && let Some(v) = args.get(k + 1)
-                {
+                // `-c key=value` before the subcommand; `--config-env
+                // key=ENVVAR` takes the value from the environment.
+                let setting = match t {
+                    "-c" | "--config-env" => args.get(k + 1).cloned(),
+                    _ => t.strip_prefix("--config-env=").map(|v| Word {
+                        text: v.into(),
+                        literal: w.literal,
+                    }),
+                };
+                if let Some(v) = setting {
                     let Some((key, value)) = v.text.split_once('=') else {
                         continue;
                     };
+                    let from_env = t.starts_with("--config-env");
                     let key = key.to_ascii_lowercase();
+                    if from_env && git_runs(&key) {
+                        push("git -c", &format!("${value}"), false);
+                        continue;
+                    }
                     let shell = if key.starts_with("alias.") {
                         value.strip_prefix('!')
                     } else if matches!(
@@ -1680,8 +1827,7 @@ fn command_options(program: &str, args: &[Word]) -> Vec<(String, String, bool)> 
                             | "credential.helper"
                             | "gpg.program"
                             | "core.askpass"
-                    ) || key.ends_with(".textconv")
-                        || key.ends_with(".command")
+                    ) || git_runs(&key)
                     {
                         Some(value.strip_prefix('!').unwrap_or(value))
                     } else {

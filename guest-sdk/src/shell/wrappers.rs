@@ -148,6 +148,48 @@ pub(super) fn spec(program: &str) -> Option<&'static Spec> {
         positionals: 1,
         ..NONE
     };
+    static SYSTEMD_RUN: Spec = Spec {
+        short_with_arg: "upEMH",
+        long_with_arg: &[
+            "--unit",
+            "--property",
+            "--description",
+            "--slice",
+            "--setenv",
+            "--machine",
+            "--host",
+            "--uid",
+            "--gid",
+            "--nice",
+            "--working-directory",
+            "--on-active",
+            "--on-boot",
+            "--on-startup",
+            "--on-unit-active",
+            "--on-unit-inactive",
+            "--on-calendar",
+            "--timer-property",
+            "--path-property",
+            "--socket-property",
+            "--service-type",
+        ],
+        stop_short: "h",
+        stop_long: &["--help", "--version"],
+        ..NONE
+    };
+    static STRACE: Spec = Spec {
+        short_with_arg: "abeEIoOpPsSuUX",
+        long_with_arg: &[
+            "--output", "--trace", "--signal", "--user", "--env", "--attach",
+        ],
+        stop_short: "hV",
+        ..NONE
+    };
+    static UNSHARE: Spec = Spec {
+        short_with_arg: "SGRw",
+        long_with_arg: &["--setuid", "--setgid", "--root", "--wd", "--propagation"],
+        ..NONE
+    };
     static PLAIN: Spec = NONE;
     Some(match program {
         "sudo" => &SUDO,
@@ -165,6 +207,9 @@ pub(super) fn spec(program: &str) -> Option<&'static Spec> {
         "xargs" => &XARGS,
         "flock" => &FLOCK,
         "taskset" => &TASKSET,
+        "systemd-run" => &SYSTEMD_RUN,
+        "strace" | "ltrace" => &STRACE,
+        "unshare" => &UNSHARE,
         "builtin" | "nohup" | "setsid" | "busybox" | "unbuffer" | "catchsegv" | "fakeroot" => {
             &PLAIN
         }
