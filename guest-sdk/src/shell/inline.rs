@@ -59,7 +59,7 @@ impl Lang {
 /// Where the inline code is, for `program` run with `args`.
 pub(super) enum Code<'a> {
     /// In these words (`-c CODE`; `ruby -e a -e b` has several).
-    Args(Vec<&'a Word>),
+    Args(Vec<&'a str>),
     /// Read from stdin: no script file is named (`python3 <<EOF`, `| node`).
     Stdin,
     /// A script file, or nothing to run.
@@ -90,17 +90,45 @@ pub(super) fn code_in<'a>(lang: Lang, program: &str, args: &'a [Word]) -> Code<'
     // `deno eval CODE`.
     if program == "deno" {
         return match args.first() {
-            Some(w) if w.text == "eval" => args.get(1).map_or(Code::None, |c| Code::Args(vec![c])),
+            Some(w) if w.text == "eval" => args
+                .get(1)
+                .map_or(Code::None, |c| Code::Args(vec![c.text.as_str()])),
             _ => Code::None,
         };
     }
+    // The letters of the short code options, which may end a cluster of
+    // flags (`python3 -Ic CODE`, `perl -we CODE`) or carry the code
+    // (`perl -e'…'`, `python3 -c'…'`).
+    let letters: Vec<char> = code_options
+        .iter()
+        .filter_map(|o| o.strip_prefix('-').filter(|l| l.len() == 1))
+        .filter_map(|l| l.chars().next())
+        .collect();
     while i < args.len() {
         let t = args[i].text.as_str();
-        if code_options.contains(&t) {
+        // `-eCODE` is code (not for node, whose `-pe` is `-p -e`); `-we`
+        // is a flag then `-e`.
+        let attached = lang != Lang::Js
+            && t.len() > 2
+            && t.starts_with('-')
+            && !t.starts_with("--")
+            && t[1..].starts_with(letters.as_slice());
+        let cluster = !attached
+            && t.len() > 2
+            && t.starts_with('-')
+            && !t.starts_with("--")
+            && t.ends_with(letters.as_slice())
+            && t[1..].chars().all(|c| c.is_ascii_alphabetic());
+        if code_options.contains(&t) || cluster {
             if let Some(c) = args.get(i + 1) {
-                found.push(c);
+                found.push(c.text.as_str());
             }
             i += 2;
+            continue;
+        }
+        if attached {
+            found.push(&t[2..]);
+            i += 1;
             continue;
         }
         if t == "-m" && lang == Lang::Python {
@@ -123,7 +151,7 @@ pub(super) fn code_in<'a>(lang: Lang, program: &str, args: &'a [Word]) -> Code<'
             break;
         }
         if lang == Lang::Awk {
-            return Code::Args(vec![&args[i]]);
+            return Code::Args(vec![args[i].text.as_str()]);
         }
         return if t == "-" { Code::Stdin } else { Code::None };
     }
@@ -629,6 +657,39 @@ mod tests {
         // calls per name are read: linear, where this would be quadratic.
         let many = "os.system(".repeat(50_000);
         assert!(read(Lang::Python, &many).shell.len() <= 64);
+    }
+
+    #[test]
+    fn code_is_found_in_flag_clusters_and_attached() {
+        let words = |s: &str| -> Vec<Word> { s.split(' ').map(Word::literal).collect() };
+        for (lang, program, args, code) in [
+            (Lang::Python, "python3", "-Ic CODE", "CODE"),
+            (Lang::Python, "python3", "-u -c CODE", "CODE"),
+            (Lang::Python, "python3", "-cCODE", "CODE"),
+            (Lang::Perl, "perl", "-wle CODE", "CODE"),
+            (Lang::Perl, "perl", "-eCODE", "CODE"),
+            (Lang::Ruby, "ruby", "-ne CODE", "CODE"),
+            (Lang::Js, "node", "-pe CODE", "CODE"),
+            (Lang::Php, "php", "-rCODE", "CODE"),
+        ] {
+            let args = words(args);
+            match code_in(lang, program, &args) {
+                Code::Args(found) => assert_eq!(found, [code], "{program} {args:?}"),
+                _ => panic!("{program} {args:?}: no code found"),
+            }
+        }
+        for (lang, program, args) in [
+            (Lang::Python, "python3", "-u script.py"),
+            (Lang::Python, "python3", "-m http.server"),
+            (Lang::Perl, "perl", "-i.bak script.pl"),
+            (Lang::Ruby, "ruby", "-Eutf-8 app.rb"),
+        ] {
+            let args = words(args);
+            assert!(
+                matches!(code_in(lang, program, &args), Code::None),
+                "{program} {args:?}"
+            );
+        }
     }
 
     #[test]

@@ -1388,7 +1388,7 @@ impl Analyzer {
             return;
         };
         let codes: Vec<String> = match inline::code_in(lang, program, args) {
-            inline::Code::Args(words) => words.iter().map(|w| w.text.clone()).collect(),
+            inline::Code::Args(codes) => codes.iter().map(|c| c.to_string()).collect(),
             inline::Code::Stdin => {
                 let heredoc = head.primary.and_then(|i| {
                     self.out.commands[i]

@@ -3,7 +3,8 @@
 //! `crontab -r` (the user's scheduled jobs, with no backup), and moving a
 //! system directory or home away (`mv /usr/bin /tmp/x`), which breaks it as
 //! surely as deleting it; emptying a file the system needs or a shell
-//! startup file (`: > ~/.bashrc`, `truncate -s 0 /etc/hosts`).
+//! startup file (`: > ~/.bashrc`, `truncate -s 0 /etc/hosts`, `tee` without
+//! `-a`, `cp /dev/null`, `find -fprint`).
 
 use hookwarden_sdk::shell::SimpleCommand;
 
@@ -35,8 +36,37 @@ pub fn check(cmd: &SimpleCommand, scope: &Scope<'_>, hits: &mut Vec<Hit>) {
         .filter(|r| matches!(r.op.as_str(), ">" | ">|" | "&>"))
         .map(|r| &r.target)
         .collect();
-    if cmd.program == "truncate" {
-        emptied.extend(Args::parse(&cmd.args, &["-s", "--size", "-r", "--reference"]).operands);
+    match cmd.program.as_str() {
+        "truncate" => {
+            emptied.extend(Args::parse(&cmd.args, &["-s", "--size", "-r", "--reference"]).operands)
+        }
+        // `tee f` (not `-a`) starts f over; `cp /dev/null f` empties it.
+        "tee" => {
+            let args = Args::parse(&cmd.args, &["--output-error"]);
+            if !(args.has_short("a") || args.has_long("append")) {
+                emptied.extend(args.operands);
+            }
+        }
+        "cp" => {
+            let args = Args::parse(&cmd.args, &["-t", "--target-directory", "-S", "--suffix"]);
+            if let [source, target] = &args.operands[..]
+                && source.text == "/dev/null"
+            {
+                emptied.push(*target);
+            }
+        }
+        // `find … -fprint f`: f is started over before find writes to it.
+        "find" => {
+            for pair in cmd.args.windows(2) {
+                if matches!(
+                    pair[0].text.as_str(),
+                    "-fprint" | "-fprint0" | "-fprintf" | "-fls"
+                ) {
+                    emptied.push(&pair[1]);
+                }
+            }
+        }
+        _ => {}
     }
     for target in emptied {
         if let Resolved::Path(path) = resolve(&target.text, target.literal, scope.cwd)
