@@ -1815,20 +1815,7 @@ fn command_options(program: &str, args: &[Word]) -> Vec<(String, String, bool)> 
                     }
                     let shell = if key.starts_with("alias.") {
                         value.strip_prefix('!')
-                    } else if matches!(
-                        key.as_str(),
-                        "core.sshcommand"
-                            | "core.pager"
-                            | "core.editor"
-                            | "core.fsmonitor"
-                            | "core.hookspath"
-                            | "sequence.editor"
-                            | "diff.external"
-                            | "credential.helper"
-                            | "gpg.program"
-                            | "core.askpass"
-                    ) || git_runs(&key)
-                    {
+                    } else if git_runs(&key) {
                         Some(value.strip_prefix('!').unwrap_or(value))
                     } else {
                         None
