@@ -29,7 +29,8 @@
 //!   treat as a value known only at run time;
 //! - nested shells: `bash -c '…'`, `sh -c`, `zsh -c`…, `eval '…'`, `su -c`,
 //!   `trap '…'`, `alias x='…'` (its value), `env -S`, `ssh host '…'`, here-documents and here-strings
-//!   fed to a shell or to `at`/`batch`, and `echo '…' | sh` (parsed
+//!   fed to a shell or to `at`/`batch`, the entries of a `crontab` read
+//!   from stdin, and `echo '…' | sh` (parsed
 //!   recursively, depth-bounded);
 //! - variables the command line itself assigns once, at its top level, to a
 //!   literal value (`x=~; rm -rf $x` is `rm -rf ~`; `$(mktemp -d)` is a

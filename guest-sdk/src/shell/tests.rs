@@ -273,6 +273,12 @@ fn options_that_carry_shell_commands() {
         ("runuser -u root -- rm -rf ~", "runuser"),
         ("at now <<< 'rm -rf ~'", "herestring-to-sh"),
         ("echo 'rm -rf ~' | batch", "pipe-to-sh"),
+        ("crontab - <<< '*/5 * * * * rm -rf ~'", "crontab"),
+        ("printf '@reboot rm -rf ~\\n' | crontab", "crontab"),
+        (
+            "crontab -u bob <<< $'# x\\nPATH=/bin\\n0 3 * * 1 rm -rf ~'",
+            "crontab",
+        ),
     ] {
         let a = analyze(cmd);
         assert!(
@@ -302,6 +308,8 @@ fn options_that_carry_shell_commands() {
         "vim -c 'set nu' f",
         "make -f Makefile all",
         "at -l",
+        "crontab -l",
+        "crontab jobs.cron",
     ] {
         let a = analyze(cmd);
         assert!(a.commands.iter().all(|c| c.program != "rm"), "{cmd}");

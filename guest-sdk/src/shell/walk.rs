@@ -1228,6 +1228,37 @@ impl Analyzer {
                         None => self.plain(&argv[i..], env, redirects, &via, ctx, snippet),
                     }
                 }
+                // `crontab - <<< '* * * * * rm -rf ~'`, `echo … | crontab`:
+                // the table read from stdin; each entry's command is shell.
+                "crontab"
+                    if {
+                        let start = wrappers::skip_simple_options(rest, "u", &[]);
+                        let listing = rest[..start.min(rest.len())].iter().any(|w| {
+                            w.text
+                                .strip_prefix('-')
+                                .is_some_and(|o| !o.starts_with('u') && o.contains(['l', 'r', 'e']))
+                        });
+                        !listing && rest.get(start).is_none_or(|w| w.text == "-")
+                    } =>
+                {
+                    let head = self.plain(&argv[i..], env, redirects, &via, ctx, snippet);
+                    let table = head.primary.and_then(|k| {
+                        self.out.commands[k]
+                            .redirects
+                            .iter()
+                            .rev()
+                            .find(|r| matches!(r.op.as_str(), "<<" | "<<-" | "<<<"))
+                            .map(|r| (r.target.text.clone(), r.target.literal))
+                    });
+                    if let Some((text, literal)) =
+                        table.or_else(|| self.stdin_text.take().map(|t| (t, true)))
+                    {
+                        for entry in text.lines().filter_map(cron_command) {
+                            self.run_string(&name, "crontab", entry, literal, &vctx, snippet);
+                        }
+                    }
+                    head
+                }
                 // `at now <<< 'rm -rf ~'`, `echo … | batch`: the commands
                 // come from standard input.
                 "at" | "batch"
@@ -1683,6 +1714,27 @@ fn recipe_of(line: &str) -> Option<&str> {
     let (head, recipe) = line.split_once(';')?;
     (head.contains(':') && !head.contains('=') && !head.trim_start().starts_with('#'))
         .then_some(recipe.trim_start())
+}
+
+/// The command of one crontab line: after five time fields or an `@`
+/// nickname; comments, blank lines and `NAME=value` lines have none.
+fn cron_command(line: &str) -> Option<&str> {
+    let line = line.trim_start();
+    if line.is_empty() || line.starts_with('#') {
+        return None;
+    }
+    let first = line.split_whitespace().next()?;
+    if first.contains('=') && !first.starts_with(['*', '@']) {
+        return None;
+    }
+    let fields = if first.starts_with('@') { 1 } else { 5 };
+    let mut rest = line;
+    for _ in 0..fields {
+        rest = rest.trim_start();
+        let end = rest.find(char::is_whitespace)?;
+        rest = &rest[end..];
+    }
+    Some(rest.trim()).filter(|c| !c.is_empty())
 }
 
 /// A script that moves or resets its positional parameters (`shift`,
