@@ -741,6 +741,21 @@ impl Analyzer {
         self.vars.insert(name.to_string(), known);
     }
 
+    /// The text `head` reads on stdin, when the line spells it out: its
+    /// here-document or here-string, or what a literal `echo`/`printf` on
+    /// its left prints; with whether it is literal.
+    fn stdin_input(&mut self, head: &Head) -> Option<(String, bool)> {
+        let redirected = head.primary.and_then(|k| {
+            self.out.commands[k]
+                .redirects
+                .iter()
+                .rev()
+                .find(|r| matches!(r.op.as_str(), "<<" | "<<-" | "<<<"))
+                .map(|r| (r.target.text.clone(), r.target.literal))
+        });
+        redirected.or_else(|| self.stdin_text.take().map(|t| (t, true)))
+    }
+
     /// `read [-r] name <<< word`: `name` holds the word (one line, read's
     /// trimming done), tracked like an assignment.
     fn read_assignment(&mut self, argv: &[Word], redirects: &[Redirect], ctx: &Ctx) {
@@ -1118,16 +1133,7 @@ impl Analyzer {
                 // makefile read from stdin run in a shell.
                 "make" | "gmake" if makefile_from_stdin(rest) => {
                     let head = self.plain(&argv[i..], env, redirects, &via, ctx, snippet);
-                    let makefile = head.primary.and_then(|k| {
-                        self.out.commands[k]
-                            .redirects
-                            .iter()
-                            .rev()
-                            .find(|r| matches!(r.op.as_str(), "<<" | "<<-" | "<<<"))
-                            .map(|r| (r.target.text.clone(), r.target.literal))
-                    });
-                    let makefile = makefile.or_else(|| self.stdin_text.take().map(|t| (t, true)));
-                    match makefile {
+                    match self.stdin_input(&head) {
                         Some((text, literal)) => {
                             for recipe in text.lines().filter_map(recipe_of) {
                                 let recipe = recipe.trim_start_matches(['@', '-', '+']);
@@ -1242,17 +1248,7 @@ impl Analyzer {
                     } =>
                 {
                     let head = self.plain(&argv[i..], env, redirects, &via, ctx, snippet);
-                    let table = head.primary.and_then(|k| {
-                        self.out.commands[k]
-                            .redirects
-                            .iter()
-                            .rev()
-                            .find(|r| matches!(r.op.as_str(), "<<" | "<<-" | "<<<"))
-                            .map(|r| (r.target.text.clone(), r.target.literal))
-                    });
-                    if let Some((text, literal)) =
-                        table.or_else(|| self.stdin_text.take().map(|t| (t, true)))
-                    {
+                    if let Some((text, literal)) = self.stdin_input(&head) {
                         for entry in text.lines().filter_map(cron_command) {
                             self.run_string(&name, "crontab", entry, literal, &vctx, snippet);
                         }
