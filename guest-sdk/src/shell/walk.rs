@@ -59,6 +59,11 @@ pub(super) struct Analyzer {
     vars: std::collections::HashMap<String, Option<String>>,
     /// The command line as given (for [`Analyzer::assigned_once`]).
     top_text: String,
+    /// How often each name appears in `top_text` other than as a use
+    /// (`$name`, `${name…}`), counted on first need.
+    name_counts: Option<std::collections::HashMap<String, usize>>,
+    /// `top_text` mentions `IFS` (see [`Analyzer::substitute`]).
+    mentions_ifs: bool,
     /// Functions the top level defines once, by name (`None`: defined more
     /// than once): a call with literal arguments walks the body again with
     /// `$1`, `$2`… bound.
@@ -191,6 +196,8 @@ impl Analyzer {
             stdin_text: None,
             vars: std::collections::HashMap::new(),
             top_text: command.to_string(),
+            name_counts: None,
+            mentions_ifs: command.contains("IFS"),
             functions: std::collections::HashMap::new(),
             calls_walked: 0,
         };
@@ -827,26 +834,13 @@ impl Analyzer {
     /// `${name…}`: its assignment. `read name`, `for name in`, `export name`,
     /// `unset name`, a second assignment or an `eval` that assigns it would
     /// each show it again.
-    fn assigned_once(&self, name: &str) -> bool {
-        let text = self.top_text.as_bytes();
-        let mut count = 0;
-        let mut from = 0;
-        while let Some(pos) = self.top_text[from..].find(name) {
-            let start = from + pos;
-            let end = start + name.len();
-            from = end;
-            let is_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-            if start > 0 && is_name(text[start - 1]) || end < text.len() && is_name(text[end]) {
-                continue;
-            }
-            let use_ = (start >= 1 && text[start - 1] == b'$')
-                || (start >= 2 && &text[start - 2..start] == b"${")
-                || (start >= 3 && matches!(&text[start - 3..start], b"${#" | b"${!"));
-            if !use_ {
-                count += 1;
-            }
-        }
-        count == 1
+    fn assigned_once(&mut self, name: &str) -> bool {
+        // Counted once per analysis: a line of many assignments must not
+        // scan itself once per name.
+        let counts = self
+            .name_counts
+            .get_or_insert_with(|| count_names(&self.top_text));
+        counts.get(name) == Some(&1)
     }
 
     /// The words with tracked variables put in (top level only: a nested
@@ -859,7 +853,7 @@ impl Analyzer {
     /// values.
     fn substitute(&self, argv: Vec<Word>, ctx: &Ctx) -> Vec<Word> {
         let top = (ctx.depth == 0 && ctx.via.is_empty() || ctx.top_shell) && !self.vars.is_empty();
-        if !top && ctx.bindings.is_empty() || self.top_text.contains("IFS") {
+        if !top && ctx.bindings.is_empty() || self.mentions_ifs {
             return argv;
         }
         let splits = |value: &str| value.contains([' ', '\t', '\n']);
@@ -874,16 +868,19 @@ impl Analyzer {
                         text = put_variable(&text, name, value);
                     }
                 }
-                let vars = if top {
-                    self.vars.iter().collect()
+                // Only the names the word uses: a line may track thousands.
+                let used = if top {
+                    referenced_names(&text)
                 } else {
                     Vec::new()
                 };
-                for (name, value) in vars {
-                    let Some(value) = value.as_deref().filter(|v| !splits(v)) else {
+                for name in used {
+                    let Some(Some(value)) = self.vars.get(&name) else {
                         continue;
                     };
-                    text = put_variable(&text, name, value);
+                    if !splits(value) {
+                        text = put_variable(&text, &name, value);
+                    }
                 }
                 let literal = !text.contains(['$', '`']);
                 Word { text, literal }
@@ -1116,10 +1113,7 @@ impl Analyzer {
                 // `tar --checkpoint-action=exec=`, `git -c alias.x='!…'`,
                 // `git -c core.sshCommand=…`, `vim -c '!…'`.
                 "script" | "flock" | "tar" | "gtar" | "bsdtar" | "git" | "vim" | "vi" | "nvim"
-                | "ex" | "view"
-                    if !command_options(&name, rest).is_empty()
-                        || name == "git" && !git_env_commands(&env).is_empty() =>
-                {
+                | "ex" | "view" => {
                     let mut carried = command_options(&name, rest);
                     if name == "git" {
                         carried.extend(git_env_commands(&env));
@@ -1188,7 +1182,7 @@ impl Analyzer {
                 }
                 // `docker run -v /:/host alpine rm -rf /host/etc`: what the
                 // container does to host directories it mounts.
-                "docker" | "podman" | "nerdctl" if container::host_view(rest).is_some() => {
+                "docker" | "podman" | "nerdctl" => {
                     let head = self.plain(&argv[i..], env, redirects, &via, ctx, snippet);
                     if let Some((text, literal)) = container::host_view(rest) {
                         let label = format!("{name} run");
@@ -1614,6 +1608,50 @@ fn named(name: String, snippet: &str) -> Head {
         snippet: snippet.to_string(),
         ..Head::default()
     }
+}
+
+/// The names `text` expands (`$name`, `${name…}`), each once.
+fn referenced_names(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for (i, _) in text.match_indices('$') {
+        let rest = text[i + 1..].strip_prefix('{').unwrap_or(&text[i + 1..]);
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let name = &rest[..end];
+        if !name.is_empty() && !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    }
+    names
+}
+
+/// Each name (a maximal run of letters, digits and `_`) in `text`, with how
+/// often it appears other than right after `$`, `${`, `${#` or `${!`.
+fn count_names(text: &str) -> std::collections::HashMap<String, usize> {
+    let bytes = text.as_bytes();
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut counts = std::collections::HashMap::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_name(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_name(bytes[i]) {
+            i += 1;
+        }
+        let before = &bytes[..start];
+        let use_ = before.ends_with(b"$")
+            || before.ends_with(b"${")
+            || before.ends_with(b"${#")
+            || before.ends_with(b"${!");
+        if !use_ {
+            *counts.entry(text[start..i].to_string()).or_insert(0) += 1;
+        }
+    }
+    counts
 }
 
 /// A git setting whose value is a command git runs (besides `alias.*`,
