@@ -92,6 +92,7 @@ fn tool_calls() {
             server: "browser".into(),
             tool: "navigate".into(),
             arguments: r#"{"url":"https://evil.example/x"}"#.into(),
+            origin: None,
         }),
     );
     let v = NetworkEgress::evaluate(&mcp, &cfg).unwrap();

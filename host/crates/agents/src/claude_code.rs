@@ -12,11 +12,11 @@
 
 use crate::claude_style::{self, Dialect};
 use crate::common::{
-    Keys, Object, SnakeCaseEnvelope, as_object, file_edit, file_write, mcp_call,
+    Keys, Object, SnakeCaseEnvelope, as_object, file_edit, file_write, loose_string, mcp_call_from,
     mcp_double_underscore, multi_edit, required_at, shell, tool_input, web_fetch,
 };
 use crate::{Adapter, AgentKind, Answer, Parsed, PayloadError, RenderOptions};
-use hookwarden_event::{Action, Agent, HookEvent, ShellDialect, Verdict};
+use hookwarden_event::{Action, Agent, HookEvent, McpOrigin, ShellDialect, Verdict};
 use serde_json::Value;
 
 pub struct ClaudeCode;
@@ -93,7 +93,7 @@ const FILE_PATH: Keys = tool_input(&["file_path"], "tool_input.file_path");
 const URL: Keys = tool_input(&["url"], "tool_input.url");
 
 /// The typed action for a Claude Code tool call (`tool_input` per tool: §2.3).
-fn action(tool: &str, input: &Value, _: &Object) -> Result<Action, PayloadError> {
+fn action(tool: &str, input: &Value, payload: &Object) -> Result<Action, PayloadError> {
     Ok(match tool {
         "Bash" => shell(input, &COMMAND, ShellDialect::Posix, None)?,
         "PowerShell" => shell(input, &COMMAND, ShellDialect::Powershell, None)?,
@@ -113,8 +113,31 @@ fn action(tool: &str, input: &Value, _: &Object) -> Result<Action, PayloadError>
         // Plugin servers are `mcp__plugin_<plugin>_<server>__<tool>`: the
         // server is then `plugin_<plugin>_<server>`.
         _ => match mcp_double_underscore(tool) {
-            Some((server, tool)) => mcp_call(server, tool, input),
+            Some((server, tool)) => {
+                let (name, origin) = mcp_server(payload, input);
+                mcp_call_from(name.as_deref().unwrap_or(server), tool, input, origin)
+            }
             None => Action::OtherTool(tool.to_owned()),
         },
     })
+}
+
+/// `mcp_server: {name, source}` (v2.1.274+, in the tool input; also read
+/// at the top of the payload): the server's configured name, exact even
+/// where `mcp__a_b__c` is ambiguous, and where it was declared. Claude
+/// Code's docs say to trust `source` rather than `name`.
+fn mcp_server(payload: &Object, input: &Value) -> (Option<String>, Option<McpOrigin>) {
+    let Some(server) = payload
+        .get("mcp_server")
+        .or_else(|| input.get("mcp_server"))
+        .and_then(Value::as_object)
+    else {
+        return (None, None);
+    };
+    let origin = McpOrigin {
+        source: loose_string(server, "source"),
+        url: loose_string(server, "url"),
+        command: loose_string(server, "command"),
+    };
+    (loose_string(server, "name"), Some(origin))
 }

@@ -6,8 +6,8 @@
 
 use crate::{Answer, Parsed, PayloadError};
 use hookwarden_event::{
-    Action, Agent, Decision, Event, FileEdit, FileWrite, HookEvent, McpCall, ShellCommand,
-    ShellDialect, Verdict, WebFetch,
+    Action, Agent, Decision, Event, FileEdit, FileWrite, HookEvent, McpCall, McpOrigin,
+    ShellCommand, ShellDialect, Verdict, WebFetch,
 };
 use serde_json::{Map, Value, json};
 
@@ -332,11 +332,31 @@ pub(crate) fn multi_edit(
 }
 
 pub(crate) fn mcp_call(server: &str, tool: &str, arguments: &Value) -> Action {
+    mcp_call_from(server, tool, arguments, None)
+}
+
+/// An MCP call with the server's origin, where the payload names it.
+pub(crate) fn mcp_call_from(
+    server: &str,
+    tool: &str,
+    arguments: &Value,
+    origin: Option<McpOrigin>,
+) -> Action {
     Action::McpCall(McpCall {
         server: server.to_owned(),
         tool: tool.to_owned(),
         arguments: arguments.to_string(),
+        origin: origin.and_then(McpOrigin::non_empty),
     })
+}
+
+/// A string field of `obj`, ignoring anything that is not a non-empty string
+/// (origins are informational: a malformed one is simply not known).
+pub(crate) fn loose_string(obj: &Object, key: &str) -> Option<String> {
+    obj.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }
 
 /// `mcp__<server>__<tool>` (Codex, Claude Code) → (server, tool). Server

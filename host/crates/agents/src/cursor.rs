@@ -21,12 +21,13 @@
 
 use crate::common::{
     Keys, Object, approval_required, bare_event, classify, embedded_json, event_name, file_write,
-    mcp_call, multi_edit, notice, object, required_at, response_text, shell, string_at,
+    loose_string, mcp_call, mcp_call_from, multi_edit, notice, object, required_at, response_text,
+    shell, string_at,
 };
 use crate::{
     Adapter, AgentKind, Answer, AskFallback, Parsed, PayloadError, RenderOptions, reason_or_default,
 };
-use hookwarden_event::{Action, Agent, Decision, HookEvent, ShellDialect, Verdict};
+use hookwarden_event::{Action, Agent, Decision, HookEvent, McpOrigin, ShellDialect, Verdict};
 use serde_json::{Value, json};
 
 pub struct Cursor;
@@ -103,7 +104,12 @@ impl Adapter for Cursor {
                 // No server name is sent: the server's URL or launch command
                 // is what identifies it.
                 let server = string_at(&obj, &["url", "command"], "url")?.unwrap_or("");
-                event.action = mcp_call(server, tool, &input);
+                let origin = McpOrigin {
+                    url: loose_string(&obj, "url"),
+                    command: loose_string(&obj, "command"),
+                    source: None,
+                };
+                event.action = mcp_call_from(server, tool, &input, Some(origin));
                 event.tool_name = Some(tool.to_owned());
                 event.tool_input = Some(input.to_string());
             }

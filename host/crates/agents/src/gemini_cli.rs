@@ -14,11 +14,12 @@
 
 use crate::common::{
     Keys, Object, SnakeCaseEnvelope, approval_required, as_object, context_answer, file_edit,
-    file_write, hso_context, mcp_call, shell, string_at, tool_input, with_context,
+    file_write, hso_context, loose_string, mcp_call_from, shell, string_at, tool_input,
+    with_context,
 };
 use crate::reason_or_default;
 use crate::{Adapter, AgentKind, Answer, AskFallback, Parsed, PayloadError, RenderOptions};
-use hookwarden_event::{Action, Agent, Decision, HookEvent, ShellDialect, Verdict};
+use hookwarden_event::{Action, Agent, Decision, HookEvent, McpOrigin, ShellDialect, Verdict};
 use serde_json::{Value, json};
 
 pub struct GeminiCli;
@@ -128,9 +129,28 @@ fn action(tool: &str, input: &Value, payload: &Object) -> Result<Action, Payload
             (&["new_string"], "tool_input.new_string"),
         )?,
         _ => match mcp_name(tool, payload)? {
-            Some((server, name)) => mcp_call(&server, &name, input),
+            Some((server, name)) => mcp_call_from(&server, &name, input, mcp_origin(payload)),
             None => Action::OtherTool(tool.to_owned()),
         },
+    })
+}
+
+/// Where the server runs, from `mcp_context` (`command` + `args`, `url`
+/// or `tcp`).
+fn mcp_origin(payload: &Object) -> Option<McpOrigin> {
+    let ctx = payload.get("mcp_context")?.as_object()?;
+    let command = loose_string(ctx, "command").map(|c| {
+        let args = ctx.get("args").and_then(Value::as_array);
+        let args = args.into_iter().flatten().filter_map(Value::as_str);
+        std::iter::once(c.as_str())
+            .chain(args)
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    Some(McpOrigin {
+        command,
+        url: loose_string(ctx, "url").or_else(|| loose_string(ctx, "tcp")),
+        source: None,
     })
 }
 

@@ -9,8 +9,8 @@ mod common;
 use common::*;
 use hookwarden_agents::{Adapter, AgentKind, AskFallback, PayloadError, adapter};
 use hookwarden_event::{
-    Action, Agent, Decision, Event, FileEdit, FileWrite, HookEvent, McpCall, ShellCommand,
-    ShellDialect, WebFetch,
+    Action, Agent, Decision, Event, FileEdit, FileWrite, HookEvent, McpCall, McpOrigin,
+    ShellCommand, ShellDialect, WebFetch,
 };
 use serde_json::{Value, json};
 
@@ -158,6 +158,10 @@ fn tools_become_typed_actions() {
                 server: "memory".into(),
                 tool: "create_entities".into(),
                 arguments: json!({"entities": [{"name": "x"}], "mcp_server": {"name": "memory", "source": "user"}}).to_string(),
+                origin: Some(McpOrigin {
+                    source: Some("user".into()),
+                    ..McpOrigin::default()
+                }),
             }),
         ),
         (
@@ -166,6 +170,7 @@ fn tools_become_typed_actions() {
                 server: "plugin_acme_db".into(),
                 tool: "query".into(),
                 arguments: r#"{"sql":"DROP TABLE users"}"#.into(),
+                origin: None,
             }),
         ),
         (

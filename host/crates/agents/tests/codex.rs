@@ -173,6 +173,7 @@ fn post_tool_use_with_an_mcp_result() {
                 server: "my_files".into(),
                 tool: "read_file".into(),
                 arguments: r#"{"path":"/etc/hosts"}"#.into(),
+                origin: None,
             }),
             tool_input: Some(r#"{"path":"/etc/hosts"}"#.into()),
             tool_response: Some(
@@ -310,6 +311,7 @@ fn mcp_memory_create_entities() {
                 server: "memory".into(),
                 tool: "create_entities".into(),
                 arguments: r#"{"entities":[{"name":"x"}]}"#.into(),
+                origin: None,
             }),
             tool_input: Some(r#"{"entities":[{"name":"x"}]}"#.into()),
             ..project_event(HookEvent::PreToolUse)

@@ -8,8 +8,8 @@ mod common;
 use common::*;
 use hookwarden_agents::{Adapter, AgentKind, AskFallback, PayloadError, adapter};
 use hookwarden_event::{
-    Action, Agent, Decision, Event, FileEdit, FileWrite, HookEvent, McpCall, ShellCommand,
-    ShellDialect,
+    Action, Agent, Decision, Event, FileEdit, FileWrite, HookEvent, McpCall, McpOrigin,
+    ShellCommand, ShellDialect,
 };
 use serde_json::{Value, json};
 
@@ -75,6 +75,7 @@ fn pre_tool_use_tools() {
                 server: String::new(),
                 tool: "create_issue".into(),
                 arguments: r#"{"title":"x"}"#.into(),
+                origin: None,
             }),
         ),
         (
@@ -130,6 +131,11 @@ fn dedicated_pre_tool_events() {
                 server: "https://db.example.com/mcp".into(),
                 tool: "run_query".into(),
                 arguments: r#"{"sql":"DROP TABLE users"}"#.into(),
+                // The server's only identity: its URL, also as its origin.
+                origin: Some(McpOrigin {
+                    url: Some("https://db.example.com/mcp".into()),
+                    ..McpOrigin::default()
+                }),
             }),
             tool_input: Some(r#"{"sql":"DROP TABLE users"}"#.into()),
             // No cwd: the first workspace root stands in.

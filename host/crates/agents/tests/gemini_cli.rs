@@ -8,8 +8,8 @@ mod common;
 use common::*;
 use hookwarden_agents::{Adapter, AgentKind, AskFallback, PayloadError, adapter};
 use hookwarden_event::{
-    Action, Agent, Decision, Event, FileEdit, FileWrite, HookEvent, McpCall, ShellCommand,
-    ShellDialect,
+    Action, Agent, Decision, Event, FileEdit, FileWrite, HookEvent, McpCall, McpOrigin,
+    ShellCommand, ShellDialect,
 };
 use serde_json::{Value, json};
 
@@ -88,13 +88,18 @@ fn tools_become_typed_actions() {
                 new_text: Some("port = 8080".into()),
             }),
         ),
-        // `mcp_context` names the server exactly, underscores and all.
+        // `mcp_context` names the server exactly, underscores and all,
+        // and where it runs (`command` and `args`).
         (
             "before-tool-mcp.json",
             Action::McpCall(McpCall {
                 server: "my_db".into(),
                 tool: "run_query".into(),
                 arguments: r#"{"sql":"DROP TABLE users"}"#.into(),
+                origin: Some(McpOrigin {
+                    command: Some("npx db-mcp".into()),
+                    ..McpOrigin::default()
+                }),
             }),
         ),
         // Without it, `mcp_<server>_<tool>` splits at the first `_`.
@@ -104,6 +109,7 @@ fn tools_become_typed_actions() {
                 server: "github".into(),
                 tool: "create_issue".into(),
                 arguments: r#"{"title":"x"}"#.into(),
+                origin: None,
             }),
         ),
         (

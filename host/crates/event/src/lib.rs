@@ -173,6 +173,31 @@ pub struct McpCall {
     pub tool: String,
     /// JSON text.
     pub arguments: String,
+    /// Where the server runs, when the payload names it.
+    #[serde(default)]
+    pub origin: Option<McpOrigin>,
+}
+
+/// Where an MCP server runs, as the agent's payload reports it (unverified).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub struct McpOrigin {
+    /// The command line of a stdio server.
+    #[serde(default)]
+    pub command: Option<String>,
+    /// The endpoint of a remote server.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Where the agent's configuration declared it (`user`, `project`, `plugin`…).
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+impl McpOrigin {
+    /// `None` when the payload named nothing.
+    pub fn non_empty(self) -> Option<McpOrigin> {
+        (self.command.is_some() || self.url.is_some() || self.source.is_some()).then_some(self)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -34,7 +34,7 @@ mod tests {
     #[test]
     fn std_imports_pass_and_network_is_refused() {
         let std_imports = [
-            "hookwarden:rule/types@0.2.0",
+            "hookwarden:rule/types@0.3.0",
             "wasi:cli/environment@0.2.6",
             "wasi:cli/exit@0.2.6",
             "wasi:io/streams@0.2.6",

@@ -109,6 +109,11 @@ fn action(a: &ev::Action) -> wit::Action {
             server: m.server.clone(),
             tool: m.tool.clone(),
             arguments: m.arguments.clone(),
+            origin: m.origin.as_ref().map(|o| wit::McpOrigin {
+                command: o.command.clone(),
+                url: o.url.clone(),
+                source: o.source.clone(),
+            }),
         }),
         ev::Action::WebFetch(w) => wit::Action::WebFetch(wit::WebFetch { url: w.url.clone() }),
         ev::Action::OtherTool(name) => wit::Action::OtherTool(name.clone()),
