@@ -53,6 +53,7 @@ pub mod cli_args;
 mod config;
 pub mod downloads;
 pub mod paths;
+pub mod secrets;
 pub mod shell;
 pub mod testing;
 mod verdict;
@@ -60,8 +61,8 @@ mod verdict;
 pub use bindings::hookwarden::rule::types::Action;
 pub use bindings::hookwarden::rule::types::{
     ActionKind, Agent, Decision, Event, Fact, FileEdit, FileWrite, Finding, GrantedFile, HookEvent,
-    McpCall, Metadata, Patch, PatchFile, PatchOperation, PathFact, ShellCommand, ShellDialect,
-    Verdict, WebFetch,
+    McpCall, McpOrigin, Metadata, Patch, PatchFile, PatchOperation, PathFact, ShellCommand,
+    ShellDialect, Verdict, WebFetch,
 };
 pub use config::Config;
 
@@ -118,7 +119,7 @@ macro_rules! export_rule {
 
         // The component exports exist only in wasm: on the host target the
         // rule is a plain library whose logic `cargo test` exercises (and
-        // export names like `hookwarden:rule/rule@0.2.0#describe` are not
+        // export names like `hookwarden:rule/rule@0.3.0#describe` are not
         // valid native symbols).
         #[cfg(target_family = "wasm")]
         $crate::bindings::__export_rule_component!(__HookwardenRuleExport with_types_in $crate::bindings);
