@@ -93,46 +93,56 @@ impl Judge {
         prepared: &Prepared,
         on_outcome: impl Fn(&RuleOutcome) + Sync,
     ) -> Vec<Option<RuleOutcome>> {
-        let event = prepared.event.as_ref();
-        let action = event.action.kind();
-        let selected: Vec<(usize, &PlannedRule)> = self
+        let views = prepared.views();
+        // Per rule, the views its configured selectors do not rule out.
+        let selected: Vec<(usize, &PlannedRule, Vec<&Event>)> = self
             .rules
             .iter()
             .enumerate()
-            .filter(|(_, rule)| rule.selects(event.hook, action) != Some(false))
+            .filter_map(|(i, rule)| {
+                let picked: Vec<&Event> = views
+                    .iter()
+                    .map(Cow::as_ref)
+                    .filter(|v| rule.selects(v.hook, v.action.kind()) != Some(false))
+                    .collect();
+                (!picked.is_empty()).then_some((i, rule, picked))
+            })
             .collect();
-        let outcomes = parallel::map(&selected, self.threads, |(_, rule)| {
+        let outcomes = parallel::map(&selected, self.threads, |(_, rule, picked)| {
             let granted = prepared.granted.get(&rule.id).map(Vec::as_slice);
-            let outcome = self.judge_one(rule, event, granted)?;
+            let outcome = self.judge_one(rule, picked, granted)?;
             on_outcome(&outcome);
             Some(outcome)
         });
         let mut planned: Vec<Option<RuleOutcome>> = vec![None; self.rules.len()];
-        for ((i, _), outcome) in selected.iter().zip(outcomes) {
+        for ((i, _, _), outcome) in selected.iter().zip(outcomes) {
             planned[*i] = outcome;
         }
         planned
     }
 
-    /// One rule's outcome; `None` when its own metadata does not select
-    /// the event.
+    /// One rule's outcome over the views of an event it may select (one,
+    /// except for an MCP call that does something), loaded once; `None`
+    /// when its own metadata selects none of them.
     fn judge_one(
         &self,
         rule: &PlannedRule,
-        event: &Event,
+        views: &[&Event],
         granted: Option<&[Fact]>,
     ) -> Option<RuleOutcome> {
         let _span = info_span!("rule", id = %rule.id).entered();
         let started = Instant::now();
-        let event = &with_granted_files(event, granted);
-        let outcome = match self.run_rule(rule, event) {
-            Ok(Some(verdict)) => RuleOutcome {
-                rule_id: rule.id.clone(),
-                verdict,
-                failure: None,
-            },
-            Ok(None) => return None,
-            Err(e) => failure_outcome(rule, event.hook, &e),
+        let hook = views.first()?.hook;
+        let outcome = match self.run_rule(rule, views, granted) {
+            Ok(verdicts) => verdicts
+                .into_iter()
+                .map(|verdict| RuleOutcome {
+                    rule_id: rule.id.clone(),
+                    verdict,
+                    failure: None,
+                })
+                .reduce(RuleOutcome::merge)?,
+            Err(e) => failure_outcome(rule, hook, &e),
         };
         // debug, not info: a resident server would otherwise write five
         // lines per call before answering; the decision's audit record
@@ -148,10 +158,16 @@ impl Judge {
         Some(outcome)
     }
 
-    fn run_rule(&self, rule: &PlannedRule, event: &Event) -> Result<Option<Verdict>, RuleError> {
+    /// The rule's verdict on each view its selectors pick.
+    fn run_rule(
+        &self,
+        rule: &PlannedRule,
+        views: &[&Event],
+        granted: Option<&[Fact]>,
+    ) -> Result<Vec<Verdict>, RuleError> {
         let Some(cache) = &self.cache else {
             let loaded = self.load(rule)?;
-            let result = self.run_loaded(rule, &loaded, event);
+            let result = self.run_loaded(rule, &loaded, views, granted);
             self.runtime.retire(loaded);
             return result;
         };
@@ -168,26 +184,38 @@ impl Judge {
             let _span = debug_span!("load", rule = %rule.id).entered();
             artifacts::load_verified(&self.runtime, &self.stores, rule, verified)
         })?;
-        self.run_loaded(rule, &loaded, event)
+        self.run_loaded(rule, &loaded, views, granted)
     }
 
     fn run_loaded(
         &self,
         rule: &PlannedRule,
         loaded: &LoadedRule,
-        event: &Event,
-    ) -> Result<Option<Verdict>, RuleError> {
-        if rule.selects(event.hook, event.action.kind()).is_none() {
-            let meta = self.runtime.describe(loaded, &rule.limits)?;
-            let events = rule.events.as_deref().unwrap_or(&meta.events);
-            let actions = rule.actions.as_deref().unwrap_or(&meta.actions);
-            if !selects(events, actions, event.hook, event.action.kind()) {
-                return Ok(None);
+        views: &[&Event],
+        granted: Option<&[Fact]>,
+    ) -> Result<Vec<Verdict>, RuleError> {
+        let mut meta = None;
+        let mut verdicts = Vec::with_capacity(views.len());
+        for view in views {
+            let (hook, kind) = (view.hook, view.action.kind());
+            if rule.selects(hook, kind).is_none() {
+                let meta = match &meta {
+                    Some(m) => m,
+                    None => meta.insert(self.runtime.describe(loaded, &rule.limits)?),
+                };
+                let events = rule.events.as_deref().unwrap_or(&meta.events);
+                let actions = rule.actions.as_deref().unwrap_or(&meta.actions);
+                if !selects(events, actions, hook, kind) {
+                    continue;
+                }
             }
+            let view = with_granted_files(view, granted);
+            verdicts.push(
+                self.runtime
+                    .evaluate(loaded, &view, &rule.config_json, &rule.limits)?,
+            );
         }
-        self.runtime
-            .evaluate(loaded, event, &rule.config_json, &rule.limits)
-            .map(Some)
+        Ok(verdicts)
     }
 
     /// Load the rule's module: pin checked, precompiled where possible.

@@ -35,6 +35,21 @@ impl PlannedRule {
         let actions = self.actions.as_ref()?;
         Some(selects(events, actions, hook, action))
     }
+
+    /// [`PlannedRule::selects`] for an event judged as several actions
+    /// (an MCP call and what it does): `Some(true)` if the selectors pick
+    /// any of them, `Some(false)` if they rule out all.
+    pub fn selects_any(&self, hook: HookEvent, kinds: &[ActionKind]) -> Option<bool> {
+        let mut unknown = false;
+        for kind in kinds {
+            match self.selects(hook, *kind) {
+                Some(true) => return Some(true),
+                None => unknown = true,
+                Some(false) => {}
+            }
+        }
+        if unknown { None } else { Some(false) }
+    }
 }
 
 /// An empty selector list matches everything.

@@ -115,6 +115,16 @@ fn served_calls_answer_exactly_like_local_ones() {
         codex_pre_tool_use("git push --force origin main"),
         codex_pre_tool_use("echo hi > /tmp/codex/work/out.txt"),
         codex_pre_tool_use("curl http://169.254.169.254/latest/meta-data"),
+        // An MCP call is judged as itself and as what it does (here a shell
+        // command): the server runs the same views.
+        codex_mcp_call(
+            "mcp__shell__exec",
+            serde_json::json!({"command": "rm -rf ~/"}),
+        ),
+        codex_mcp_call(
+            "mcp__filesystem__write_file",
+            serde_json::json!({"path": "/tmp/codex/work/.git/hooks/pre-commit", "content": "x"}),
+        ),
     ];
     let mut served_calls = 0;
     for req in [&pack, &mixed] {

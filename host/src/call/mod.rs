@@ -361,13 +361,14 @@ fn pipeline<N: NoServer>(
     }
 
     let rules = plan(&config);
-    let action = event.action.kind();
+    let prepared = tracing::info_span!("facts").in_scope(|| prepare(&rules, &event));
+    let kinds = prepared.kinds();
     if matches!(
         event.hook,
         HookEvent::PreToolUse | HookEvent::PermissionRequest
     ) && rules
         .iter()
-        .all(|r| r.selects(event.hook, action) == Some(false))
+        .all(|r| r.selects_any(event.hook, &kinds) == Some(false))
     {
         error!(
             hook = %parsed.hook_name,
@@ -382,11 +383,11 @@ fn pipeline<N: NoServer>(
                 path: path.as_path().into(),
                 text: text.as_str().into(),
             }),
-        prepared: tracing::info_span!("facts").in_scope(|| prepare(&rules, &event)),
+        prepared,
     };
     let served = server.as_ref().and_then(|connected| {
         let judged = route::ask(connected, &request, deadline)?;
-        protocol::accept(&rules, event.hook, action, judged)
+        protocol::accept(&rules, event.hook, &kinds, judged)
             .map_err(|e| warn!("{}: {e}; judging this call without it", connected.endpoint))
             .ok()
     });

@@ -33,6 +33,15 @@ pub fn run(args: TestArgs) -> i32 {
         }
     };
     let limits = Limits::default();
+    // An MCP call is also judged as what it does (a view per effect), for
+    // the actions the rule selects, as in a hook call.
+    let selected = match runtime.describe(&rule, &limits) {
+        Ok(meta) => meta.actions,
+        Err(e) => {
+            eprintln!("hookwarden: {e}");
+            return 2;
+        }
+    };
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut tally = Tally::default();
     for file in &args.cases {
@@ -49,9 +58,19 @@ pub fn run(args: TestArgs) -> i32 {
             let outcome = case
                 .prepare(i, &cases.defaults, dir)
                 .and_then(|p| {
-                    runtime
-                        .evaluate(&rule, &p.event, &p.config_json, &limits)
-                        .map_err(|e| format!("rule failed: {e}"))
+                    let views = crate::prepare::effect_views(&p.event);
+                    let views = views
+                        .iter()
+                        .filter(|v| selected.is_empty() || selected.contains(&v.action.kind()));
+                    std::iter::once(&p.event)
+                        .chain(views)
+                        .map(|event| {
+                            runtime
+                                .evaluate(&rule, event, &p.config_json, &limits)
+                                .map_err(|e| format!("rule failed: {e}"))
+                        })
+                        .reduce(|a, b| Ok(merge(a?, b?)))
+                        .unwrap_or_else(|| Err("no event".into()))
                 })
                 .map(|verdict| (case.check(&verdict), verdict));
             let name = case.display_name(i);
@@ -129,4 +148,15 @@ fn rule_name(path: &std::path::Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().replace('_', "-"))
         .unwrap_or_default()
+}
+
+/// The verdicts of a rule on an event's views, as one (as the host merges
+/// a rule's outcomes in a hook call).
+fn merge(a: hookwarden_event::Verdict, b: hookwarden_event::Verdict) -> hookwarden_event::Verdict {
+    let outcome = |verdict| hookwarden_event::RuleOutcome {
+        rule_id: String::new(),
+        verdict,
+        failure: None,
+    };
+    outcome(a).merge(outcome(b)).verdict
 }

@@ -62,7 +62,7 @@ pub enum Response {
 pub fn accept(
     rules: &[PlannedRule],
     hook: HookEvent,
-    action: ActionKind,
+    kinds: &[ActionKind],
     judged: Vec<Option<RuleOutcome>>,
 ) -> Result<Vec<RuleOutcome>, String> {
     if judged.len() != rules.len() {
@@ -74,7 +74,7 @@ pub fn accept(
     }
     let mut outcomes = Vec::with_capacity(rules.len());
     for (rule, entry) in rules.iter().zip(judged) {
-        match (rule.selects(hook, action), entry) {
+        match (rule.selects_any(hook, kinds), entry) {
             (Some(false), Some(_)) => {
                 return Err(format!(
                     "the server ran rule `{}`, which does not select this event",

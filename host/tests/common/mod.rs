@@ -262,6 +262,16 @@ pub fn codex_pre_tool_use(command: &str) -> String {
     .to_string()
 }
 
+/// A Codex PreToolUse payload for a call of MCP tool `tool`
+/// (`mcp__<server>__<tool>`) with `arguments`, shaped like
+/// [`codex_pre_tool_use`].
+pub fn codex_mcp_call(tool: &str, arguments: serde_json::Value) -> String {
+    let mut payload: serde_json::Value = serde_json::from_str(&codex_pre_tool_use("")).unwrap();
+    payload["tool_name"] = tool.into();
+    payload["tool_input"] = arguments;
+    payload.to_string()
+}
+
 /// Paths of components built from `tests/rules/*` and `rules/*`.
 pub fn component(package: &str) -> PathBuf {
     hookwarden_component_build::build_for_tests(&[package]).remove(0)

@@ -12,6 +12,27 @@ pub struct RuleOutcome {
     pub failure: Option<String>,
 }
 
+impl RuleOutcome {
+    /// One outcome for a rule that judged several views of one event (an
+    /// MCP call and what it does): the stronger verdict decides and gives
+    /// reason and context, findings of both are kept, and a failure in
+    /// either is the outcome's failure.
+    pub fn merge(self, other: RuleOutcome) -> RuleOutcome {
+        let (mut strong, weak) = if other.verdict.decision > self.verdict.decision {
+            (other, self)
+        } else {
+            (self, other)
+        };
+        for finding in weak.verdict.findings {
+            if !strong.verdict.findings.contains(&finding) {
+                strong.verdict.findings.push(finding);
+            }
+        }
+        strong.failure = strong.failure.or(weak.failure);
+        strong
+    }
+}
+
 /// The combined verdict of every rule that ran for one event.
 #[derive(Debug, Clone, Default)]
 pub struct Aggregate {
