@@ -18,6 +18,7 @@ const BUILTIN_RULES: &[&str] = &[
     "network-egress",
     "package-guard",
     "symlink-guard",
+    "mcp-guard",
 ];
 
 fn main() {

@@ -60,6 +60,10 @@ pub fn selectors(name: &str) -> Option<(&'static [HookEvent], &'static [ActionKi
             &[HookEvent::PreToolUse, HookEvent::PermissionRequest],
             &[ActionKind::Shell, ActionKind::WebFetch, ActionKind::McpCall],
         )),
+        "mcp-guard" => Some((
+            &[HookEvent::PreToolUse, HookEvent::PermissionRequest],
+            &[ActionKind::McpCall],
+        )),
         _ => None,
     }
 }

@@ -83,7 +83,7 @@ pub fn plan(config: &HookwardenConfig) -> Vec<PlannedRule> {
                 actions: actions.map(<[_]>::to_vec),
                 limits: defaults,
                 fail_mode: config.fail_mode,
-                config_json: "{}".into(),
+                config_json: builtin_config(config, m.name, "{}"),
                 grant: builtin::default_grant(m.name)
                     .iter()
                     .map(|g| g.to_string())
@@ -125,7 +125,10 @@ pub fn plan(config: &HookwardenConfig) -> Vec<PlannedRule> {
                 .or_else(|| builtin_selectors.map(|(_, a)| a.to_vec())),
             limits,
             fail_mode: entry.fail_mode.unwrap_or(config.fail_mode),
-            config_json: entry.config_json(),
+            config_json: match &entry.module {
+                ModuleRef::Builtin(name) => builtin_config(config, name, &entry.config_json()),
+                ModuleRef::File(_) => entry.config_json(),
+            },
             grant: match (&entry.module, entry.grant.is_empty()) {
                 (ModuleRef::Builtin(name), true) => builtin::default_grant(name)
                     .iter()
@@ -137,6 +140,15 @@ pub fn plan(config: &HookwardenConfig) -> Vec<PlannedRule> {
         });
     }
     rules
+}
+
+/// A built-in rule's configuration: its entry's `config`, and for
+/// `mcp-guard` the MCP allowlists under it.
+fn builtin_config(config: &HookwardenConfig, name: &str, own: &str) -> String {
+    match name {
+        "mcp-guard" => config.mcp_guard_config(own),
+        _ => own.to_owned(),
+    }
 }
 
 fn grant_bytes(config: &HookwardenConfig) -> usize {

@@ -744,9 +744,9 @@ fn install_precompiles_the_rules_and_a_second_run_compiles_nothing() {
         names
     };
     let first = artifacts(&store);
-    assert_eq!(first.len(), 5, "one artifact per built-in rule: {first:?}");
+    assert_eq!(first.len(), 6, "one artifact per built-in rule: {first:?}");
     assert!(
-        out.stderr.contains("5 compiled, 0 up to date, 0 failed"),
+        out.stderr.contains("6 compiled, 0 up to date, 0 failed"),
         "{}",
         out.stderr
     );
@@ -763,7 +763,7 @@ fn install_precompiles_the_rules_and_a_second_run_compiles_nothing() {
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("already registered"), "{}", out.stdout);
     assert!(
-        out.stderr.contains("0 compiled, 5 up to date, 0 failed"),
+        out.stderr.contains("0 compiled, 6 up to date, 0 failed"),
         "{}",
         out.stderr
     );
@@ -775,7 +775,7 @@ fn install_precompiles_the_rules_and_a_second_run_compiles_nothing() {
     let out = place.run(&args);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert!(
-        out.stderr.contains("1 compiled, 4 up to date, 0 failed"),
+        out.stderr.contains("1 compiled, 5 up to date, 0 failed"),
         "{}",
         out.stderr
     );

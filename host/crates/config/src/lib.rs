@@ -31,10 +31,12 @@
 
 mod error;
 mod limits;
+mod mcp;
 mod model;
 
 pub use error::ConfigError;
 pub use limits::Limits;
+pub use mcp::{CodexMcpServer, McpConfig, McpServer};
 pub use model::{AskFallback, HookwardenConfig, LimitsConfig, ModuleRef, RuleEntry, ServerUse};
 
 use std::path::{Path, PathBuf};
@@ -111,15 +113,23 @@ pub fn parse(text: &str, path: &Path) -> Result<Option<HookwardenConfig>, Config
     #[derive(serde::Deserialize)]
     struct File {
         hookwarden: Option<HookwardenConfig>,
+        /// Codex's MCP allowlist, applied to every agent.
+        mcp_servers: Option<toml::Table>,
     }
     let de = toml::Deserializer::parse(text).map_err(|e| ConfigError::toml(path, text, e, None))?;
     let file: File = serde_path_to_error::deserialize(de).map_err(|e| {
         let key = e.path().to_string();
         ConfigError::toml(path, text, e.into_inner(), Some(key))
     })?;
-    let Some(mut config) = file.hookwarden else {
-        return Ok(None);
+    let mut config = match (file.hookwarden, &file.mcp_servers) {
+        (Some(config), _) => config,
+        // Codex's allowlist alone: the built-in defaults, with those servers.
+        (None, Some(_)) => HookwardenConfig::default(),
+        (None, None) => return Ok(None),
     };
+    if let Some(table) = &file.mcp_servers {
+        config.codex_mcp_servers = mcp::codex_servers(table);
+    }
     config.validate(path)?;
     let base = path.parent().unwrap_or(Path::new("."));
     for rule in &mut config.rules {

@@ -51,6 +51,13 @@ pub struct HookwardenConfig {
     pub system_socket: Option<PathBuf>,
     #[serde(default)]
     pub rules: Vec<RuleEntry>,
+    /// `[hookwarden.mcp]`: the MCP servers and tools agents may call.
+    #[serde(default)]
+    pub mcp: crate::McpConfig,
+    /// Codex's own MCP allowlist (`[mcp_servers.<name>.identity]` at the
+    /// top of the same file), which hookwarden applies to every agent.
+    #[serde(skip)]
+    pub codex_mcp_servers: std::collections::BTreeMap<String, crate::CodexMcpServer>,
 }
 
 fn default_fail_mode() -> Decision {
@@ -70,6 +77,8 @@ impl Default for HookwardenConfig {
             server: ServerUse::default(),
             system_socket: None,
             rules: Vec::new(),
+            mcp: crate::McpConfig::default(),
+            codex_mcp_servers: Default::default(),
         }
     }
 }
@@ -78,6 +87,17 @@ impl HookwardenConfig {
     /// Whether the built-in pack runs.
     pub fn runs_builtin_rules(&self) -> bool {
         self.builtin_rules.unwrap_or(self.rules.is_empty())
+    }
+
+    /// The configuration of the built-in `mcp-guard` rule, as JSON text:
+    /// `[hookwarden.mcp]` and Codex's `mcp_servers`, with the keys of the
+    /// rule entry's own `config` (`entry_config`, JSON text) on top.
+    pub fn mcp_guard_config(&self, entry_config: &str) -> String {
+        let mut config = crate::mcp::guard_config(&self.mcp, &self.codex_mcp_servers);
+        if let Ok(serde_json::Value::Object(own)) = serde_json::from_str(entry_config) {
+            config.extend(own);
+        }
+        serde_json::Value::Object(config).to_string()
     }
 
     pub(crate) fn validate(&self, path: &Path) -> Result<(), ConfigError> {
@@ -118,6 +138,15 @@ impl HookwardenConfig {
             {
                 return fail(format!("`grant`: {e}"));
             }
+        }
+        if let Some((key, message)) = crate::mcp::invalid_tool_glob(&self.mcp) {
+            return Err(ConfigError::Invalid {
+                path: path.to_owned(),
+                line: None,
+                column: None,
+                key: Some(key),
+                message,
+            });
         }
         if self.rule_threads == Some(0) {
             return Err(ConfigError::Invalid {
