@@ -57,6 +57,7 @@
 
 mod checks;
 mod guards;
+mod hijack;
 mod judge;
 mod shell;
 mod tools;
@@ -215,6 +216,7 @@ impl Rule for ProtectedPaths {
                 .collect(),
             event_cwd,
             workspace: event_cwd.map(hookwarden_sdk::paths::normalize),
+            path_dirs: Vec::new(),
         };
         let hits = match &event.action {
             Action::Shell(cmd) => shell::judge(cmd, &scope),
