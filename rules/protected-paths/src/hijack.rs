@@ -144,7 +144,7 @@ fn prepended_in(text: &str, depth: usize, out: &mut Vec<String>) {
         for (i, w) in words.iter().enumerate() {
             if depth < 3
                 && w.contains(char::is_whitespace)
-                && (w.contains("PATH") || w.contains("path=("))
+                && w.to_ascii_lowercase().contains("path")
                 && !w.starts_with("PATH=")
                 && !w.starts_with("path=(")
             {
@@ -175,8 +175,8 @@ fn prepended_in(text: &str, depth: usize, out: &mut Vec<String>) {
                 if !append {
                     out.extend(rest.iter().filter(|o| !o.starts_with('-')).cloned());
                 }
-            } else if w == "set" && i == 0 {
-                out.extend(fish_set(&words[1..]));
+            } else if w == "set" {
+                out.extend(fish_set(&words[i + 1..]));
             }
         }
     }
@@ -283,6 +283,8 @@ mod tests {
             ("set -p fish_user_paths /tmp/b", vec!["/tmp/b"]),
             ("set -a PATH ./bin", vec![]),
             ("set -gx EDITOR vim", vec![]),
+            ("%s\\n set -gx PATH /tmp/t $PATH", vec!["/tmp/t"]),
+            ("fish -c 'fish_add_path .bin'", vec![".bin"]),
             ("path=(./bin $path)", vec!["./bin"]),
             ("path=($path ./bin)", vec![]),
             ("# export PATH=./bin:$PATH\nls", vec![]),
