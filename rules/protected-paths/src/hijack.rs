@@ -18,13 +18,17 @@ use hookwarden_sdk::shell::basename;
 
 use crate::guards::{COMMON_TOOLS, Located, in_temp_dir};
 
-/// The common tool `path` is named like, if any (never for a glob).
+/// The common tool `path` is named like, if any (never for a glob). Case
+/// does not matter: macOS finds `Git` when `git` is typed.
 pub fn tool_name(path: &Located) -> Option<&'static str> {
     if path.is_glob() {
         return None;
     }
     let name = basename(path.as_str());
-    COMMON_TOOLS.iter().copied().find(|t| *t == name)
+    COMMON_TOOLS
+        .iter()
+        .copied()
+        .find(|t| t.eq_ignore_ascii_case(name))
 }
 
 /// A link or copy of a system program under a name of its own family

@@ -326,7 +326,8 @@ impl Scope<'_> {
         let Some(text) = subject.written.as_deref() else {
             return;
         };
-        if !guards.is_startup_file(path) {
+        let names_path = |t: &str| t.contains("PATH") || t.contains("path");
+        if !names_path(text) || !guards.is_startup_file(path) {
             return;
         }
         let risky: Vec<String> = crate::hijack::prepended(text)
