@@ -614,28 +614,17 @@ impl PathPattern {
         &self.text
     }
 
-    /// The strings of `path` this pattern is compared with: the absolute
-    /// path, the home-relative one, or every tail (none for a scratch path).
-    fn candidates(&self, path: &Located, scratch: bool) -> Vec<String> {
-        match (self.anchor, path) {
-            (Anchor::Root, Located::Full(p)) if p.starts_with('/') => vec![p.clone()],
-            (Anchor::Home, Located::Full(p)) => home_relative(p).into_iter().collect(),
-            (Anchor::Anywhere, Located::Full(_)) if scratch => Vec::new(),
-            (Anchor::Anywhere, Located::Full(p) | Located::Tail(p)) => tails(p),
-            _ => Vec::new(),
-        }
-    }
-
-    /// How `path` relates to the pattern, if at all. A glob operand is
-    /// compared as text: a match means all it can expand to matches too.
-    fn relation(&self, path: &Located, scratch: bool) -> Option<Relation> {
+    /// How a path (its candidates, computed once for every pattern)
+    /// relates to the pattern, if at all. A glob operand is compared as
+    /// text: a match means all it can expand to matches too.
+    fn relation_in(&self, cands: &Candidates) -> Option<Relation> {
         let mut best: Option<Relation> = None;
-        for c in self.candidates(path, scratch) {
-            let rel = if self.glob.matches_with(&c, MATCH) {
+        for c in cands.for_anchor(self.anchor) {
+            let rel = if self.glob.matches_with(&c.text, MATCH) {
                 Some(Relation::Exact)
-            } else if self.tree && self.glob.matches_with(&format!("{c}/x"), MATCH) {
+            } else if self.tree && self.glob.matches_with(&c.below, MATCH) {
                 Some(Relation::DirRoot)
-            } else if self.holds(&c) {
+            } else if self.holds(c) {
                 Some(Relation::Ancestor)
             } else {
                 None
@@ -648,14 +637,8 @@ impl PathPattern {
     }
 
     /// `candidate` is a directory above what the pattern protects.
-    fn holds(&self, candidate: &str) -> bool {
-        let body = match self.anchor {
-            Anchor::Root => candidate.strip_prefix('/'),
-            Anchor::Home => Some(candidate.strip_prefix('~').unwrap_or(candidate)),
-            Anchor::Anywhere => Some(candidate),
-        };
-        let Some(body) = body else { return false };
-        let parts: Vec<&str> = body.split('/').filter(|c| !c.is_empty()).collect();
+    fn holds(&self, candidate: &Candidate) -> bool {
+        let parts = &candidate.parts;
         if self.anchor == Anchor::Anywhere && parts.is_empty() {
             return false;
         }
@@ -739,9 +722,81 @@ impl PathPattern {
     /// Exactly matches `path` (for allow lists and exemptions): the path is
     /// the pattern's file or lies inside its directory.
     fn covers(&self, path: &Located, scratch: bool) -> bool {
-        self.candidates(path, scratch)
+        self.covers_in(&Candidates::new(path, scratch))
+    }
+
+    fn covers_in(&self, cands: &Candidates) -> bool {
+        cands
+            .for_anchor(self.anchor)
             .iter()
-            .any(|c| self.glob.matches_with(c, MATCH))
+            .any(|c| self.glob.matches_with(&c.text, MATCH))
+    }
+}
+
+/// The strings of a path the patterns are compared with, per anchor: the
+/// absolute path, the home-relative one, every tail (none for a scratch
+/// path). Computed once per path: there are a few hundred patterns.
+struct Candidates {
+    root: Vec<Candidate>,
+    home: Vec<Candidate>,
+    tails: Vec<Candidate>,
+}
+
+/// One string a pattern is compared with.
+struct Candidate {
+    text: String,
+    /// `text/x`: inside it, for a `dir/**` pattern's directory.
+    below: String,
+    /// Its components after the anchor (`/`, `~`), for the directories
+    /// above what a pattern protects.
+    parts: Vec<String>,
+}
+
+impl Candidate {
+    fn new(text: String, anchor: Anchor) -> Candidate {
+        let body = match anchor {
+            Anchor::Root => text.strip_prefix('/').unwrap_or(&text),
+            Anchor::Home => text.strip_prefix('~').unwrap_or(&text),
+            Anchor::Anywhere => &text,
+        };
+        let parts = body
+            .split('/')
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect();
+        Candidate {
+            below: format!("{text}/x"),
+            parts,
+            text,
+        }
+    }
+}
+
+impl Candidates {
+    fn new(path: &Located, scratch: bool) -> Candidates {
+        let (root, home, tails) = match path {
+            Located::Full(p) => (
+                p.starts_with('/').then(|| p.clone()).into_iter().collect(),
+                home_relative(p).into_iter().collect(),
+                if scratch { Vec::new() } else { tails(p) },
+            ),
+            Located::Tail(p) => (Vec::new(), Vec::new(), tails(p)),
+        };
+        let all =
+            |v: Vec<String>, anchor| v.into_iter().map(|c| Candidate::new(c, anchor)).collect();
+        Candidates {
+            root: all(root, Anchor::Root),
+            home: all(home, Anchor::Home),
+            tails: all(tails, Anchor::Anywhere),
+        }
+    }
+
+    fn for_anchor(&self, anchor: Anchor) -> &[Candidate] {
+        match anchor {
+            Anchor::Root => &self.root,
+            Anchor::Home => &self.home,
+            Anchor::Anywhere => &self.tails,
+        }
     }
 }
 
@@ -909,7 +964,11 @@ impl Guards {
 
     /// The admin's allow list covers `path`: nothing about it is flagged.
     pub fn allowed(&self, path: &Located) -> bool {
-        self.allow.iter().any(|a| a.covers(path, false))
+        !self.allow.is_empty() && self.allowed_in(&Candidates::new(path, false))
+    }
+
+    fn allowed_in(&self, cands: &Candidates) -> bool {
+        self.allow.iter().any(|a| a.covers_in(cands))
     }
 
     /// `path` is a shell start-up file (for what is written into it),
@@ -935,11 +994,14 @@ impl Guards {
     /// `scratch`: the path is a throwaway copy in a temporary directory
     /// outside the workspace, where relative patterns do not apply.
     pub fn classify(&self, path: &Located, scratch: bool) -> Vec<Match<'_>> {
+        let unscratched = Candidates::new(path, false);
         // The admin's allow list holds in temporary directories too.
-        if self.allowed(path) {
+        if self.allowed_in(&unscratched) {
             return Vec::new();
         }
         let glob = path.is_glob();
+        let scratched = scratch.then(|| Candidates::new(path, true));
+        let cands = scratched.as_ref().unwrap_or(&unscratched);
         let mut out: Vec<Match<'_>> = Vec::new();
         for g in &self.guards {
             let (relation, maybe) = if g.category == Category::Hookwarden {
@@ -951,7 +1013,7 @@ impl Guards {
                 // Nor does a directory named like a relative pattern's first
                 // part (`hookwarden`, `.cache`): as likely a checkout.
                 let named = || glob && path.as_str().contains("hookwarden");
-                match g.pattern.relation(path, false).or_else(|| {
+                match g.pattern.relation_in(&unscratched).or_else(|| {
                     named()
                         .then(|| g.pattern.glob_relation(path, false))
                         .flatten()
@@ -967,7 +1029,7 @@ impl Guards {
                     None => continue,
                 }
             } else {
-                match g.pattern.relation(path, scratch) {
+                match g.pattern.relation_in(cands) {
                     Some(r) => (r, None),
                     None => continue,
                 }
@@ -977,11 +1039,11 @@ impl Guards {
                 && self
                     .exempt
                     .iter()
-                    .any(|e| e.category == g.category && e.pattern.covers(path, scratch))
+                    .any(|e| e.category == g.category && e.pattern.covers_in(cands))
             {
                 continue;
             }
-            let read_exempt = !glob && self.read_exempt.iter().any(|e| e.covers(path, scratch));
+            let read_exempt = !glob && self.read_exempt.iter().any(|e| e.covers_in(cands));
             out.push(Match {
                 category: g.category,
                 pattern: g.pattern.as_str(),

@@ -171,7 +171,33 @@ pub struct Scope<'a> {
     pub workspace: Option<String>,
     /// Directories the command line puts first on `PATH` (`export
     /// PATH=./bin:$PATH`): a common tool's name written there is a hijack.
-    pub path_dirs: Vec<Located>,
+    pub path_dirs: PathDirs,
+}
+
+/// Directories put first on `PATH`, placed: full paths in a set (a line
+/// may list thousands), tails (the working directory unknown) apart.
+#[derive(Debug, Default)]
+pub struct PathDirs {
+    full: std::collections::BTreeSet<String>,
+    tails: std::collections::BTreeSet<String>,
+}
+
+impl PathDirs {
+    pub fn insert(&mut self, dir: Located) {
+        match dir {
+            Located::Full(p) => self.full.insert(p),
+            Located::Tail(t) => self.tails.insert(t),
+        };
+    }
+
+    /// `dir` is one of them; a tail matches the end of a full path.
+    fn holds(&self, dir: &Located) -> bool {
+        let ends = |o: &str, t: &str| o == t || o.ends_with(&format!("/{t}"));
+        match dir {
+            Located::Full(p) => self.full.contains(p) || self.tails.iter().any(|t| ends(p, t)),
+            Located::Tail(t) => self.tails.contains(t) || self.full.iter().any(|p| ends(p, t)),
+        }
+    }
 }
 
 /// `/private/tmp/x` is `/tmp/x` (macOS), for comparing temp paths.
@@ -247,14 +273,9 @@ impl Scope<'_> {
         if let Some(d) = self.policy.guards().path_dir(dir) {
             return Some(format!("`{d}`, a directory on PATH"));
         }
-        let listed = self.path_dirs.iter().any(|d| match (d, dir) {
-            (Located::Full(a), Located::Full(b)) => a == b,
-            (Located::Tail(t), other) | (other, Located::Tail(t)) => {
-                let o = other.as_str();
-                o == t || o.ends_with(&format!("/{t}"))
-            }
-        });
-        listed.then(|| format!("{dir}, which the command line puts first on PATH"))
+        self.path_dirs
+            .holds(dir)
+            .then(|| format!("{dir}, which the command line puts first on PATH"))
     }
 
     /// PATH hijacks: a program named like a common tool placed in a
@@ -277,7 +298,7 @@ impl Scope<'_> {
         if guards.allowed(path) {
             return;
         }
-        let shown = match link {
+        let shown = || match link {
             Some(named) => format!("{named}, which resolves through a symlink to {path},"),
             None => path.to_string(),
         };
@@ -297,9 +318,10 @@ impl Scope<'_> {
                     push(
                         write.min(Severity::Ask),
                         format!(
-                            "{} {shown}: {dir}, where what it holds (a `git`, a `node`…) would \
-                             run in place of the real tool",
-                            op.verb
+                            "{} {}: {dir}, where what it holds (a `git`, a `node`…) would run \
+                             in place of the real tool",
+                            op.verb,
+                            shown()
                         ),
                     );
                 }
@@ -316,9 +338,10 @@ impl Scope<'_> {
                 push(
                     write,
                     format!(
-                        "{} {shown}: a program named `{tool}` in {dir}, where it runs in place \
-                         of the real `{tool}`",
-                        op.verb
+                        "{} {}: a program named `{tool}` in {dir}, where it runs in place of \
+                         the real `{tool}`",
+                        op.verb,
+                        shown()
                     ),
                 );
             }
@@ -338,13 +361,17 @@ impl Scope<'_> {
             })
             .collect();
         if !risky.is_empty() {
+            let mut listed = risky[..risky.len().min(3)].join(", ");
+            if risky.len() > 3 {
+                listed.push_str(&format!(" and {} more", risky.len() - 3));
+            }
             push(
                 write,
                 format!(
-                    "{} {shown}, a shell start-up file, a line that puts {} first on PATH: \
+                    "{} {}, a shell start-up file, a line that puts {listed} first on PATH: \
                      every new shell would run programs from there in place of the real tools",
                     op.verb,
-                    risky.join(", ")
+                    shown()
                 ),
             );
         }

@@ -275,7 +275,7 @@ impl Rule for ProtectedPaths {
                 .collect(),
             event_cwd,
             workspace: event_cwd.map(hookwarden_sdk::paths::normalize),
-            path_dirs: Vec::new(),
+            path_dirs: Default::default(),
         };
         let hits = match &event.action {
             Action::Shell(cmd) => shell::judge(cmd, &scope),

@@ -6,7 +6,7 @@ use hookwarden_sdk::{ShellCommand, ShellDialect};
 
 use crate::checks::{self, At};
 use crate::guards::Located;
-use crate::judge::{Hit, Scope, Subject, locate};
+use crate::judge::{Hit, PathDirs, Scope, Subject, locate};
 
 /// At most this many working directories are kept as candidates.
 const MAX_CWDS: usize = 8;
@@ -123,8 +123,8 @@ fn follow_cd(cmd: &SimpleCommand, cwds: &mut Vec<Option<String>>) {
 /// The directories the command line puts first on `PATH`, placed in each
 /// directory it may run in. Not `node_modules/.bin` (package managers write
 /// there), nor a directory under another variable (`$GOPATH/bin`): unknown.
-fn path_dirs(command: &str, cwds: &[Option<String>]) -> Vec<Located> {
-    let mut out: Vec<Located> = Vec::new();
+fn path_dirs(command: &str, cwds: &[Option<String>]) -> PathDirs {
+    let mut out = PathDirs::default();
     for entry in crate::hijack::prepended(command) {
         let text = hookwarden_sdk::paths::expand_home(&crate::hijack::entry_path(&entry));
         let text = if text.is_empty() {
@@ -136,10 +136,8 @@ fn path_dirs(command: &str, cwds: &[Option<String>]) -> Vec<Located> {
             continue;
         }
         for cwd in cwds {
-            if let Some(dir) = locate(&text, true, cwd.as_deref())
-                && !out.contains(&dir)
-            {
-                out.push(dir);
+            if let Some(dir) = locate(&text, true, cwd.as_deref()) {
+                out.insert(dir);
             }
         }
     }

@@ -557,6 +557,16 @@ fn git_clone_and_hooks() {
             "protected-paths.agent-config",
         ),
         (
+            "gh repo clone acme/skills ~/.claude/skills/acme -- --depth 1",
+            Decision::Deny,
+            "protected-paths.agent-config",
+        ),
+        (
+            "cd ~/.agents/skills && gh repo clone acme/lint",
+            Decision::Deny,
+            "protected-paths.agent-config",
+        ),
+        (
             "git config --global core.hooksPath ~/.hooks",
             Decision::Deny,
             "protected-paths.git-hooks",
@@ -589,6 +599,8 @@ fn git_clone_and_hooks() {
     for cmd in [
         "git clone https://x/y",
         "git clone https://x/y ./vendor/y",
+        "gh repo clone acme/app -- --depth 1",
+        "gh repo view acme/app",
         "git clone --branch main --depth 1 https://x/y.git /tmp/y",
         "git config --get core.hooksPath",
         "git config get core.hooksPath",

@@ -1,5 +1,6 @@
 //! git's own routes onto paths: `git rm` and `git mv` delete and move
-//! files, `git clone` (and `git submodule add`) writes a directory, and
+//! files, `git clone` (and `git submodule add`, `gh repo clone`) writes a
+//! directory, and
 //! `git config` can make git run code (`core.fsmonitor`, `alias.x = !cmd`,
 //! filters…), which is asked. Where git finds its hooks is the `git-hooks`
 //! category: setting `core.hooksPath` or `init.templateDir` (whose `hooks/`
@@ -76,6 +77,9 @@ fn hooks_hit(at: &At<'_>, cap: Severity, message: String, hits: &mut Vec<Hit>) {
 }
 
 pub fn check(at: &At<'_>, hits: &mut Vec<Hit>) {
+    if at.cmd.program == "gh" {
+        return gh_clone(at, hits);
+    }
     if at.cmd.program != "git" {
         return;
     }
@@ -261,6 +265,23 @@ fn clone(at: &At<'_>, dir: Option<&Word>, rest: &[Word], submodule: bool, hits: 
         &target,
         hits,
     );
+}
+
+/// `gh repo clone REPO [DIR] [-- GIT FLAGS]`: like `git clone`.
+fn gh_clone(at: &At<'_>, hits: &mut Vec<Hit>) {
+    let args = &at.cmd.args;
+    if args.len() < 3 || args[0].text != "repo" || args[1].text != "clone" {
+        return;
+    }
+    let rest = &args[2..];
+    let end = rest
+        .iter()
+        .position(|w| w.text == "--")
+        .unwrap_or(rest.len());
+    let a = Args::parse(&rest[..end], &["-u", "--upstream-remote-name"]);
+    let mut words: Vec<Word> = a.operands.iter().map(|w| (*w).clone()).collect();
+    words.extend(rest.get(end + 1..).unwrap_or_default().iter().cloned());
+    clone(at, None, &words, false, hits);
 }
 
 /// Judge a path given to git, relative to `git -C DIR` when given.
