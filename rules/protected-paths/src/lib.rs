@@ -47,7 +47,8 @@
 //!   an alias, not a hijack. Also a start-up file line that puts a relative
 //!   directory, `$PWD`, a scratch directory or the workspace first on PATH
 //!   (`PATH=…`, `fish_add_path`, `set -gx PATH`, zsh's `path=(…)`): judged
-//!   even when `shell-startup` is allowed. Package managers installing
+//!   even when `shell-startup` is allowed; the same put in fish's universal
+//!   `fish_user_paths` (`fish_add_path DIR`, `set -U`), which persists it. Package managers installing
 //!   tools (`cargo install`, `pip install --user`, `npm i -g`) are not
 //!   this rule's business;
 //! - **git-hooks**: what git runs on commit through hook managers —

@@ -453,6 +453,22 @@ fn start_up_path_lines_are_their_own_finding() {
         assert_eq!(v.findings.len(), 1, "{cmd}");
         assert_eq!(v.findings[0].id, "protected-paths.path-hijack", "{cmd}");
     }
+    // fish's universal PATH, set without naming a file.
+    for cmd in [
+        "fish -c 'fish_add_path ./bin'",
+        "fish -c 'set -Ux fish_user_paths /tmp/x $fish_user_paths'",
+    ] {
+        let ids = finding_ids(cmd, serde_json::json!({}));
+        assert_eq!(ids, ["protected-paths.path-hijack"], "{cmd}");
+    }
+    for cmd in [
+        "fish -c 'fish_add_path ~/.local/bin'",
+        "fish -c 'fish_add_path -g ./bin'",
+        "fish -c 'fish_add_path -a ./bin'",
+        "fish -c 'set -gx PATH ./bin $PATH; make'",
+    ] {
+        assert_eq!(decision(cmd), Decision::Allow, "{cmd}");
+    }
     for cmd in [
         "echo 'export PATH=$HOME/.local/bin:$PATH' >> ~/.bashrc",
         "echo 'export PATH=/usr/local/go/bin:$PATH' >> ~/.profile",
