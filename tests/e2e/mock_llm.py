@@ -6,12 +6,17 @@ Adapted from shared/docs/real-agents-e2e.md, Appendix A. It speaks just enough o
 * the OpenAI Responses API  (POST .../responses, SSE)  for the Codex CLI, and
 * the Anthropic Messages API (POST .../messages, SSE)  for Claude Code,
 
-to script one turn: "run exactly one shell command, then finish".
+to script one turn: "make exactly one tool call, then finish".
 
-* A request that carries no tool result yet gets ONE shell tool call running
-  --command, built for a shell tool the CLI actually offered (Codex 0.169.0
-  offers only `exec_command` for an unknown model; Claude Code offers `Bash`).
-  The call is issued once per server: a second fresh request gets plain text.
+* A request that carries no tool result yet gets ONE tool call: with
+  --command, a shell call running it, built for a shell tool the CLI actually
+  offered (Codex 0.169.0 offers only `exec_command` for an unknown model;
+  Claude Code offers `Bash`); with --tool mcp__<server>__<tool> and
+  --arguments, a call of that MCP tool, as the CLI offered it (Codex: the
+  function <tool> in the namespace `mcp__<server>`; Claude Code: the tool
+  `mcp__<server>__<tool>`). A request that does not offer it gets plain text
+  ("no-tool" in the log, with the names it offered). The call is issued once
+  per server: a second fresh request gets plain text.
 * A request that carries a tool result (function_call_output / tool_result)
   gets a final text quoting it, and the turn ends.
 * Anything else (side requests without a shell tool) gets a short text.
@@ -91,6 +96,23 @@ def openai_shell_call(tool_names, command, call_id):
     return None
 
 
+def openai_named_call(body, tool, arguments, call_id):
+    """A call of the tool named `tool` ("mcp__<server>__<tool>"), as the CLI
+    offered it, or None. Codex offers an MCP server's tools as a namespace
+    `mcp__<server>` of functions; a call names the function and its namespace."""
+    for t in body.get("tools") or []:
+        if t.get("type") == "function" and t.get("name") == tool:
+            return {"type": "function_call", "call_id": call_id, "name": tool,
+                    "arguments": json.dumps(arguments)}
+        if t.get("type") == "namespace":
+            for sub in t.get("tools") or []:
+                if f"{t.get('name')}__{sub.get('name')}" == tool:
+                    return {"type": "function_call", "call_id": call_id,
+                            "name": sub.get("name"), "namespace": t.get("name"),
+                            "arguments": json.dumps(arguments)}
+    return None
+
+
 def openai_usage():
     return {"input_tokens": 10, "input_tokens_details": None, "output_tokens": 5,
             "output_tokens_details": None, "total_tokens": 15}
@@ -108,27 +130,36 @@ def openai_text(resp_id, text):
     ])
 
 
-def handle_responses(body, n, command):
+def handle_responses(body, n, cfg):
     resp_id = f"resp_{n}"
     items = body.get("input") if isinstance(body.get("input"), list) else []
     outputs = [i for i in items if isinstance(i, dict) and i.get("type") in TOOL_OUTPUT_TYPES]
     if outputs:
         text = f"{FINAL_PREFIX}: tool output was: {json.dumps(outputs[-1].get('output'))[:4000]}"
         return openai_text(resp_id, text), "final-after-tool-output"
-    item = openai_shell_call(openai_tool_names(body), command, f"call_e2e_{n}")
-    if item is None:
-        return openai_text(resp_id, "MOCK: no shell tool offered"), "no-shell-tool"
+    if cfg.tool:
+        item = openai_named_call(body, cfg.tool, cfg.arguments, f"call_e2e_{n}")
+        if item is None:
+            return openai_text(resp_id, f"MOCK: {cfg.tool} not offered"), \
+                f"no-tool {cfg.tool} (offered: {' '.join(openai_tool_names(body))})"
+    else:
+        item = openai_shell_call(openai_tool_names(body), cfg.command, f"call_e2e_{n}")
+        if item is None:
+            return openai_text(resp_id, "MOCK: no shell tool offered"), "no-shell-tool"
     if not claim_tool_call():
-        return openai_text(resp_id, "MOCK: shell call already issued"), "repeat-request"
+        return openai_text(resp_id, "MOCK: tool call already issued"), "repeat-request"
     added = dict(item)
     if added["type"] == "function_call":
         added["arguments"] = ""
+    name = item.get("name", item["type"])
+    if item.get("namespace"):
+        name = f"{item['namespace']}/{name}"
     return sse([
         {"type": "response.created", "response": {"id": resp_id}},
         {"type": "response.output_item.added", "item": added},
         {"type": "response.output_item.done", "item": item},
         {"type": "response.completed", "response": {"id": resp_id, "usage": openai_usage()}},
-    ]), f"tool-call {item.get('name', item['type'])}"
+    ]), f"tool-call {name}"
 
 
 # -- Anthropic Messages API (Claude Code) -------------------------------------
@@ -163,25 +194,24 @@ def anthropic_text(msg_id, model, text, stream):
         "text/event-stream"
 
 
-def anthropic_tool_use(msg_id, model, tool_id, command, stream):
-    tool_input = {"command": command, "description": "e2e shell call"}
+def anthropic_tool_use(msg_id, model, tool_id, name, tool_input, stream):
     if not stream:
         return json.dumps({"id": msg_id, "type": "message", "role": "assistant", "model": model,
-                           "content": [{"type": "tool_use", "id": tool_id, "name": "Bash",
+                           "content": [{"type": "tool_use", "id": tool_id, "name": name,
                                         "input": tool_input}],
                            "stop_reason": "tool_use", "stop_sequence": None,
                            "usage": {"input_tokens": 10, "output_tokens": 5}}).encode(), \
             "application/json"
     return sse([anthropic_start(msg_id, model),
                 {"type": "content_block_start", "index": 0,
-                 "content_block": {"type": "tool_use", "id": tool_id, "name": "Bash", "input": {}}},
+                 "content_block": {"type": "tool_use", "id": tool_id, "name": name, "input": {}}},
                 {"type": "content_block_delta", "index": 0,
                  "delta": {"type": "input_json_delta", "partial_json": json.dumps(tool_input)}},
                 {"type": "content_block_stop", "index": 0}] + anthropic_end("tool_use")), \
         "text/event-stream"
 
 
-def handle_messages(body, n, command):
+def handle_messages(body, n, cfg):
     msg_id = f"msg_mock_{n}"
     model = body.get("model", "mock")
     stream = bool(body.get("stream"))
@@ -191,13 +221,23 @@ def handle_messages(body, n, command):
     if results:
         text = f"{FINAL_PREFIX}: tool result was: {json.dumps(results[-1].get('content'))[:4000]}"
         return (*anthropic_text(msg_id, model, text, stream), "final-after-tool-result")
-    if "Bash" in [t.get("name") for t in body.get("tools") or []]:
-        if not claim_tool_call():
-            return (*anthropic_text(msg_id, model, "MOCK: shell call already issued", stream),
-                    "repeat-request")
-        return (*anthropic_tool_use(msg_id, model, f"toolu_e2e_{n}", command, stream),
-                "tool-use Bash")
-    return (*anthropic_text(msg_id, model, "MOCK side answer", stream), "side-request")
+    offered = [t.get("name") for t in body.get("tools") or []]
+    # The main loop's requests offer Bash; side requests (titles, …) offer none.
+    if "Bash" not in offered:
+        return (*anthropic_text(msg_id, model, "MOCK side answer", stream), "side-request")
+    if cfg.tool:
+        # An MCP tool is offered as mcp__<server>__<tool>, called by that name.
+        if cfg.tool not in offered:
+            return (*anthropic_text(msg_id, model, f"MOCK: {cfg.tool} not offered", stream),
+                    f"no-tool {cfg.tool} (offered: {' '.join(map(str, offered))})")
+        name, tool_input = cfg.tool, cfg.arguments
+    else:
+        name, tool_input = "Bash", {"command": cfg.command, "description": "e2e shell call"}
+    if not claim_tool_call():
+        return (*anthropic_text(msg_id, model, "MOCK: tool call already issued", stream),
+                "repeat-request")
+    return (*anthropic_tool_use(msg_id, model, f"toolu_e2e_{n}", name, tool_input, stream),
+            f"tool-use {name}")
 
 
 # -- HTTP ---------------------------------------------------------------------
@@ -259,16 +299,15 @@ class Handler(BaseHTTPRequestHandler):
             body = json.loads(raw) if raw else {}
         except ValueError:
             body = {}
-        command = self.server.cfg.command
         if path.endswith("/responses"):
-            payload, note = handle_responses(body, n, command)
+            payload, note = handle_responses(body, n, self.server.cfg)
             self._record(n, raw, note)
             return self._send(200, payload, "text/event-stream")
         if path.endswith("/messages/count_tokens"):
             self._record(n, raw, "count_tokens")
             return self._send(200, b'{"input_tokens": 42}', "application/json")
         if path.endswith("/messages"):
-            payload, ctype, note = handle_messages(body, n, command)
+            payload, ctype, note = handle_messages(body, n, self.server.cfg)
             self._record(n, raw, note)
             return self._send(200, payload, ctype)
         self._record(n, raw, "unhandled")
@@ -280,9 +319,14 @@ def main():
     ap.add_argument("--port", type=int, default=0, help="0: pick a free port")
     ap.add_argument("--port-file", required=True, help="written once listening")
     ap.add_argument("--log-dir", required=True)
-    ap.add_argument("--command", required=True, help="the shell command the model asks for")
+    ap.add_argument("--command", help="the shell command the model asks for")
+    ap.add_argument("--tool", help="instead: the tool the model calls, as mcp__<server>__<tool>")
+    ap.add_argument("--arguments", type=json.loads, default={},
+                    help="the --tool call's arguments (a JSON object)")
     ap.add_argument("--max-seconds", type=float, default=180.0)
     cfg = ap.parse_args()
+    if not (cfg.command or cfg.tool):
+        ap.error("give --command or --tool")
     os.makedirs(cfg.log_dir, exist_ok=True)
     srv = ThreadingHTTPServer(("127.0.0.1", cfg.port), Handler)
     srv.daemon_threads = True

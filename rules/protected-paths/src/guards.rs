@@ -38,6 +38,15 @@ pub enum Category {
     Ci,
     /// Agents' own configuration, hooks and instructions.
     AgentConfig,
+    /// Shell start-up files: every new shell runs them.
+    ShellStartup,
+    /// A program named like a common tool put in a directory on `PATH`, or
+    /// a start-up file line that puts a relative or scratch directory first
+    /// on `PATH`: it runs in place of the real tool.
+    PathHijack,
+    /// Git hook managers' configuration and hook directories (`.husky`,
+    /// lefthook, pre-commit…) and `core.hooksPath`: what git runs on commit.
+    GitHooks,
     /// hookwarden's own files: compiled rules, server socket, configuration,
     /// logs, binaries. Changing them could switch hookwarden off.
     Hookwarden,
@@ -46,12 +55,15 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 7] = [
+    pub const ALL: [Category; 10] = [
         Category::Secrets,
         Category::Credentials,
         Category::GitInternals,
         Category::Ci,
         Category::AgentConfig,
+        Category::ShellStartup,
+        Category::PathHijack,
+        Category::GitHooks,
         Category::Hookwarden,
         Category::Custom,
     ];
@@ -64,6 +76,9 @@ impl Category {
             Category::GitInternals => "git-internals",
             Category::Ci => "ci",
             Category::AgentConfig => "agent-config",
+            Category::ShellStartup => "shell-startup",
+            Category::PathHijack => "path-hijack",
+            Category::GitHooks => "git-hooks",
             Category::Hookwarden => "hookwarden",
             Category::Custom => "custom",
         }
@@ -81,6 +96,9 @@ impl Category {
             Category::GitInternals => "protected-paths.git-internals",
             Category::Ci => "protected-paths.ci",
             Category::AgentConfig => "protected-paths.agent-config",
+            Category::ShellStartup => "protected-paths.shell-startup",
+            Category::PathHijack => "protected-paths.path-hijack",
+            Category::GitHooks => "protected-paths.git-hooks",
             Category::Hookwarden => "protected-paths.hookwarden",
             Category::Custom => "protected-paths.custom",
         }
@@ -98,6 +116,11 @@ impl Category {
             Category::GitInternals => "git internals (hooks and config run code)",
             Category::Ci => "a CI definition (it runs with the repository's secrets)",
             Category::AgentConfig => "an agent's configuration or instructions",
+            Category::ShellStartup => "a shell start-up file (every new shell runs it)",
+            Category::PathHijack => {
+                "a program on PATH named like a common tool (it would run in its place)"
+            }
+            Category::GitHooks => "a git hook manager's hooks or configuration (git runs them)",
             Category::Hookwarden => {
                 "hookwarden's own files (changed, replaced or removed, they could switch \
                  hookwarden's checks off)"
@@ -160,20 +183,54 @@ const DEFAULTS: &[(Category, &[&str])] = &[
     (
         Category::AgentConfig,
         &[
+            // The agents' own directories, in the project and (relative
+            // patterns match at any depth) in the home: settings, hooks,
+            // MCP servers, skills, plugins, commands, rules.
             ".codex/**",
             ".claude/**",
             ".gemini/**",
             ".cursor/**",
             "~/.claude.json",
+            // The cross-agent skills directories (Codex and others load
+            // `SKILL.md` files from them as instructions); the home one
+            // whole, the project's skills only (`.agents/` also holds plans).
+            "~/.agents/**",
+            ".agents/skills/**",
+            // Copilot CLI's home (config, MCP servers, hooks, agents).
+            "~/.copilot/**",
+            // Copilot's instructions, prompt files, custom agents and chat
+            // modes, skills, and project hooks (`install --agent copilot-cli`).
             ".github/copilot-instructions.md",
             ".github/instructions/**",
+            ".github/prompts/**",
+            ".github/agents/**",
+            ".github/chatmodes/**",
+            ".github/skills/**",
+            ".github/hooks/**",
+            // Instruction files every session reads.
             "AGENTS.md",
             "AGENTS.override.md",
             "CLAUDE.md",
             "CLAUDE.local.md",
             "GEMINI.md",
             ".cursorrules",
+            // Windsurf, Cline, Continue, Roo and Kiro rules (Kiro's hooks
+            // run commands); `.clinerules` is a file or a directory.
+            ".windsurfrules",
+            ".windsurf/**",
+            ".clinerules/**",
+            ".continue/**",
+            ".roo/**",
+            ".roomodes",
+            ".kiro/**",
+            // opencode's configuration, agents and plugins (plugins are code).
+            ".opencode/**",
+            "opencode.json",
+            "opencode.jsonc",
+            "~/.config/opencode/**",
+            // MCP server definitions: each is a command the editor starts.
             ".mcp.json",
+            ".vscode/mcp.json",
             "hooks.json",
             "requirements.toml",
             "managed-settings.json",
@@ -181,6 +238,97 @@ const DEFAULTS: &[(Category, &[&str])] = &[
             "/etc/claude-code/**",
             "/etc/gemini-cli/**",
             "/Library/Application Support/ClaudeCode/**",
+        ],
+    ),
+    (
+        Category::ShellStartup,
+        &[
+            // bash: login, interactive and logout files, and the aliases
+            // file Debian's .bashrc sources.
+            "~/.bashrc",
+            "~/.bash_profile",
+            "~/.bash_login",
+            "~/.profile",
+            "~/.bash_logout",
+            "~/.bash_aliases",
+            // zsh (and the XDG directory ZDOTDIR usually points at),
+            // oh-my-zsh's custom plugins and themes, which every zsh sources.
+            "~/.zshrc",
+            "~/.zshenv",
+            "~/.zprofile",
+            "~/.zlogin",
+            "~/.zlogout",
+            "~/.config/zsh/**",
+            "~/.oh-my-zsh/custom/**",
+            // ksh, mksh, csh, tcsh.
+            "~/.kshrc",
+            "~/.mkshrc",
+            "~/.cshrc",
+            "~/.tcshrc",
+            "~/.login",
+            // fish: config.fish, conf.d, autoloaded functions (a `git.fish`
+            // there replaces git), completions, and fish_variables (which
+            // holds fish_user_paths, part of PATH).
+            "~/.config/fish/**",
+            // nushell and PowerShell profiles.
+            "~/.config/nushell/**",
+            "~/.config/powershell/*profile.ps1",
+            // readline: a key macro can type a command into every bash.
+            "~/.inputrc",
+            // The session environment (PATH included) of systemd and PAM.
+            "~/.config/environment.d/**",
+            "~/.pam_environment",
+            // System-wide start-up files and PATH (macOS: /etc/paths).
+            "/etc/profile",
+            "/etc/profile.d/**",
+            "/etc/bash.bashrc",
+            "/etc/bashrc",
+            "/etc/bash.bash_logout",
+            "/etc/zsh/**",
+            "/etc/zshenv",
+            "/etc/zprofile",
+            "/etc/zshrc",
+            "/etc/zlogin",
+            "/etc/zlogout",
+            "/etc/fish/**",
+            "/etc/inputrc",
+            "/etc/environment",
+            "/etc/environment.d/**",
+            "/etc/paths",
+            "/etc/paths.d/**",
+        ],
+    ),
+    (
+        Category::GitHooks,
+        &[
+            // husky: its hooks and (in `_`) the shims git calls.
+            ".husky/**",
+            // lefthook: its configuration (`.yml`, `.yaml`, `.json`,
+            // `.jsonc`, `.toml`: `[jty]*`, not a `lefthook.md`), local
+            // overrides, and its scripts directories.
+            "lefthook.[jty]*",
+            ".lefthook.[jty]*",
+            "lefthook-local.[jty]*",
+            ".lefthook-local.[jty]*",
+            ".config/lefthook.[jty]*",
+            ".config/lefthook-local.[jty]*",
+            ".lefthook/**",
+            ".lefthook-local/**",
+            // pre-commit and overcommit: each entry is a command run on commit.
+            ".pre-commit-config.yaml",
+            ".pre-commit-config.yml",
+            ".overcommit.yml",
+            // The conventional directory for `core.hooksPath`.
+            ".githooks/**",
+            // simple-git-hooks: its configuration files.
+            ".simple-git-hooks.json",
+            ".simple-git-hooks.js",
+            ".simple-git-hooks.cjs",
+            ".simple-git-hooks.mjs",
+            "simple-git-hooks.json",
+            "simple-git-hooks.js",
+            "simple-git-hooks.cjs",
+            "simple-git-hooks.mjs",
         ],
     ),
     (
@@ -218,6 +366,118 @@ const DEFAULTS: &[(Category, &[&str])] = &[
             "~/bin/hookwarden-hook",
         ],
     ),
+];
+
+/// Directories on `PATH` in a usual setup: a program written there runs
+/// for every shell of the user (or every user) that types its name
+/// (category `path-hijack`, with [`COMMON_TOOLS`]).
+pub const PATH_DIRS: &[&str] = &[
+    "~/.local/bin",
+    "~/bin",
+    "/usr/local/bin",
+    "/usr/local/sbin",
+    "/usr/bin",
+    "/bin",
+    "/usr/sbin",
+    "/sbin",
+    "/snap/bin",
+    "/opt/homebrew/bin",
+    "/opt/homebrew/sbin",
+    // Language toolchains' bin directories, usually first on PATH.
+    "~/.cargo/bin",
+    "~/go/bin",
+    "~/.npm-global/bin",
+    "~/.volta/bin",
+    "~/.bun/bin",
+    "~/.deno/bin",
+    "~/.yarn/bin",
+    "~/.local/share/pnpm",
+    "~/.nvm/versions/node/*/bin",
+    // Version managers' shims: first on PATH by design.
+    "~/.pyenv/shims",
+    "~/.rbenv/shims",
+    "~/.asdf/shims",
+    "~/.local/share/mise/shims",
+];
+
+/// Programs agents and people run by name — the tools rules judge by name
+/// (`git`, `rm`, `curl`), interpreters and package managers, what handles
+/// credentials (`ssh`, `gpg`, `aws`), and the agents themselves. One named
+/// like this in a [`PATH_DIRS`] directory (or one the command line puts
+/// first on `PATH`) runs in place of the real one.
+pub const COMMON_TOOLS: &[&str] = &[
+    // Version control and hosting.
+    "git",
+    "gh",
+    // JavaScript.
+    "node",
+    "npm",
+    "npx",
+    "pnpm",
+    "yarn",
+    "bun",
+    "deno",
+    // Python.
+    "python",
+    "python3",
+    "pip",
+    "pip3",
+    "uv",
+    // Privilege, remote access, transfer.
+    "sudo",
+    "su",
+    "ssh",
+    "scp",
+    "sftp",
+    "rsync",
+    "curl",
+    "wget",
+    "gpg",
+    // Shells and the basic utilities.
+    "bash",
+    "sh",
+    "zsh",
+    "dash",
+    "fish",
+    "ls",
+    "cat",
+    "env",
+    "cp",
+    "mv",
+    "rm",
+    "grep",
+    "find",
+    "sed",
+    "awk",
+    "tar",
+    // Builds and toolchains.
+    "make",
+    "cargo",
+    "rustc",
+    "rustup",
+    "go",
+    "java",
+    "javac",
+    "mvn",
+    "gradle",
+    // Containers and clouds.
+    "docker",
+    "podman",
+    "kubectl",
+    "helm",
+    "terraform",
+    "aws",
+    "gcloud",
+    "az",
+    // Editors and agents.
+    "code",
+    "claude",
+    "codex",
+    "gemini",
+    "copilot",
+    "cursor",
+    "cursor-agent",
+    "opencode",
 ];
 
 /// Not protected although a default pattern matches them: templates that
@@ -354,28 +614,17 @@ impl PathPattern {
         &self.text
     }
 
-    /// The strings of `path` this pattern is compared with: the absolute
-    /// path, the home-relative one, or every tail (none for a scratch path).
-    fn candidates(&self, path: &Located, scratch: bool) -> Vec<String> {
-        match (self.anchor, path) {
-            (Anchor::Root, Located::Full(p)) if p.starts_with('/') => vec![p.clone()],
-            (Anchor::Home, Located::Full(p)) => home_relative(p).into_iter().collect(),
-            (Anchor::Anywhere, Located::Full(_)) if scratch => Vec::new(),
-            (Anchor::Anywhere, Located::Full(p) | Located::Tail(p)) => tails(p),
-            _ => Vec::new(),
-        }
-    }
-
-    /// How `path` relates to the pattern, if at all. A glob operand is
-    /// compared as text: a match means all it can expand to matches too.
-    fn relation(&self, path: &Located, scratch: bool) -> Option<Relation> {
+    /// How a path (its candidates, computed once for every pattern)
+    /// relates to the pattern, if at all. A glob operand is compared as
+    /// text: a match means all it can expand to matches too.
+    fn relation_in(&self, cands: &Candidates) -> Option<Relation> {
         let mut best: Option<Relation> = None;
-        for c in self.candidates(path, scratch) {
-            let rel = if self.glob.matches_with(&c, MATCH) {
+        for c in cands.for_anchor(self.anchor) {
+            let rel = if self.glob.matches_with(&c.text, MATCH) {
                 Some(Relation::Exact)
-            } else if self.tree && self.glob.matches_with(&format!("{c}/x"), MATCH) {
+            } else if self.tree && self.glob.matches_with(&c.below, MATCH) {
                 Some(Relation::DirRoot)
-            } else if self.holds(&c) {
+            } else if self.holds(c) {
                 Some(Relation::Ancestor)
             } else {
                 None
@@ -388,14 +637,8 @@ impl PathPattern {
     }
 
     /// `candidate` is a directory above what the pattern protects.
-    fn holds(&self, candidate: &str) -> bool {
-        let body = match self.anchor {
-            Anchor::Root => candidate.strip_prefix('/'),
-            Anchor::Home => Some(candidate.strip_prefix('~').unwrap_or(candidate)),
-            Anchor::Anywhere => Some(candidate),
-        };
-        let Some(body) = body else { return false };
-        let parts: Vec<&str> = body.split('/').filter(|c| !c.is_empty()).collect();
+    fn holds(&self, candidate: &Candidate) -> bool {
+        let parts = &candidate.parts;
         if self.anchor == Anchor::Anywhere && parts.is_empty() {
             return false;
         }
@@ -479,9 +722,81 @@ impl PathPattern {
     /// Exactly matches `path` (for allow lists and exemptions): the path is
     /// the pattern's file or lies inside its directory.
     fn covers(&self, path: &Located, scratch: bool) -> bool {
-        self.candidates(path, scratch)
+        self.covers_in(&Candidates::new(path, scratch))
+    }
+
+    fn covers_in(&self, cands: &Candidates) -> bool {
+        cands
+            .for_anchor(self.anchor)
             .iter()
-            .any(|c| self.glob.matches_with(c, MATCH))
+            .any(|c| self.glob.matches_with(&c.text, MATCH))
+    }
+}
+
+/// The strings of a path the patterns are compared with, per anchor: the
+/// absolute path, the home-relative one, every tail (none for a scratch
+/// path). Computed once per path: there are a few hundred patterns.
+struct Candidates {
+    root: Vec<Candidate>,
+    home: Vec<Candidate>,
+    tails: Vec<Candidate>,
+}
+
+/// One string a pattern is compared with.
+struct Candidate {
+    text: String,
+    /// `text/x`: inside it, for a `dir/**` pattern's directory.
+    below: String,
+    /// Its components after the anchor (`/`, `~`), for the directories
+    /// above what a pattern protects.
+    parts: Vec<String>,
+}
+
+impl Candidate {
+    fn new(text: String, anchor: Anchor) -> Candidate {
+        let body = match anchor {
+            Anchor::Root => text.strip_prefix('/').unwrap_or(&text),
+            Anchor::Home => text.strip_prefix('~').unwrap_or(&text),
+            Anchor::Anywhere => &text,
+        };
+        let parts = body
+            .split('/')
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect();
+        Candidate {
+            below: format!("{text}/x"),
+            parts,
+            text,
+        }
+    }
+}
+
+impl Candidates {
+    fn new(path: &Located, scratch: bool) -> Candidates {
+        let (root, home, tails) = match path {
+            Located::Full(p) => (
+                p.starts_with('/').then(|| p.clone()).into_iter().collect(),
+                home_relative(p).into_iter().collect(),
+                if scratch { Vec::new() } else { tails(p) },
+            ),
+            Located::Tail(p) => (Vec::new(), Vec::new(), tails(p)),
+        };
+        let all =
+            |v: Vec<String>, anchor| v.into_iter().map(|c| Candidate::new(c, anchor)).collect();
+        Candidates {
+            root: all(root, Anchor::Root),
+            home: all(home, Anchor::Home),
+            tails: all(tails, Anchor::Anywhere),
+        }
+    }
+
+    fn for_anchor(&self, anchor: Anchor) -> &[Candidate] {
+        match anchor {
+            Anchor::Root => &self.root,
+            Anchor::Home => &self.home,
+            Anchor::Anywhere => &self.tails,
+        }
     }
 }
 
@@ -602,6 +917,7 @@ pub struct Guards {
     exempt: Vec<Guard>,
     read_exempt: Vec<PathPattern>,
     allow: Vec<PathPattern>,
+    path_dirs: Vec<PathPattern>,
 }
 
 impl Guards {
@@ -639,18 +955,53 @@ impl Guards {
                 .map(|p| PathPattern::new(p).expect("default patterns are valid"))
                 .collect(),
             allow,
+            path_dirs: PATH_DIRS
+                .iter()
+                .map(|p| PathPattern::new(p).expect("default patterns are valid"))
+                .collect(),
         }
+    }
+
+    /// The admin's allow list covers `path`: nothing about it is flagged.
+    pub fn allowed(&self, path: &Located) -> bool {
+        !self.allow.is_empty() && self.allowed_in(&Candidates::new(path, false))
+    }
+
+    fn allowed_in(&self, cands: &Candidates) -> bool {
+        self.allow.iter().any(|a| a.covers_in(cands))
+    }
+
+    /// `path` is a shell start-up file (for what is written into it),
+    /// unless the admin's allow list covers it.
+    pub fn is_startup_file(&self, path: &Located) -> bool {
+        self.classify(path, false)
+            .iter()
+            .any(|m| m.category == Category::ShellStartup && m.relation != Relation::Ancestor)
+    }
+
+    /// The [`PATH_DIRS`] entry `dir` is, if any (`None` for a glob).
+    pub fn path_dir(&self, dir: &Located) -> Option<&str> {
+        if dir.is_glob() {
+            return None;
+        }
+        self.path_dirs
+            .iter()
+            .find(|d| d.covers(dir, false))
+            .map(PathPattern::as_str)
     }
 
     /// Every protected pattern `path` relates to, closest relation first.
     /// `scratch`: the path is a throwaway copy in a temporary directory
     /// outside the workspace, where relative patterns do not apply.
     pub fn classify(&self, path: &Located, scratch: bool) -> Vec<Match<'_>> {
+        let unscratched = Candidates::new(path, false);
         // The admin's allow list holds in temporary directories too.
-        if self.allow.iter().any(|a| a.covers(path, false)) {
+        if self.allowed_in(&unscratched) {
             return Vec::new();
         }
         let glob = path.is_glob();
+        let scratched = scratch.then(|| Candidates::new(path, true));
+        let cands = scratched.as_ref().unwrap_or(&unscratched);
         let mut out: Vec<Match<'_>> = Vec::new();
         for g in &self.guards {
             let (relation, maybe) = if g.category == Category::Hookwarden {
@@ -662,7 +1013,7 @@ impl Guards {
                 // Nor does a directory named like a relative pattern's first
                 // part (`hookwarden`, `.cache`): as likely a checkout.
                 let named = || glob && path.as_str().contains("hookwarden");
-                match g.pattern.relation(path, false).or_else(|| {
+                match g.pattern.relation_in(&unscratched).or_else(|| {
                     named()
                         .then(|| g.pattern.glob_relation(path, false))
                         .flatten()
@@ -678,7 +1029,7 @@ impl Guards {
                     None => continue,
                 }
             } else {
-                match g.pattern.relation(path, scratch) {
+                match g.pattern.relation_in(cands) {
                     Some(r) => (r, None),
                     None => continue,
                 }
@@ -688,11 +1039,11 @@ impl Guards {
                 && self
                     .exempt
                     .iter()
-                    .any(|e| e.category == g.category && e.pattern.covers(path, scratch))
+                    .any(|e| e.category == g.category && e.pattern.covers_in(cands))
             {
                 continue;
             }
-            let read_exempt = !glob && self.read_exempt.iter().any(|e| e.covers(path, scratch));
+            let read_exempt = !glob && self.read_exempt.iter().any(|e| e.covers_in(cands));
             out.push(Match {
                 category: g.category,
                 pattern: g.pattern.as_str(),

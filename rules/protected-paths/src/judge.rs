@@ -3,7 +3,7 @@
 //! a [`Hit`] with the severity the policy gives the category.
 
 use hookwarden_sdk::PathFact;
-use hookwarden_sdk::paths::{expand_home, has_glob, home_relative, normalize, resolve};
+use hookwarden_sdk::paths::{expand_home, has_glob, home_relative, normalize, parent, resolve};
 
 use crate::Policy;
 use crate::guards::{Category, Located, Relation, in_temp_dir};
@@ -63,6 +63,10 @@ pub struct Op {
     /// It copies a secret onto a secrets file (`cp .env .env.bak`): judged
     /// as the read of the source, not as a write.
     pub secret_copy: bool,
+    /// A write that leaves a program at the path (content, a link, an
+    /// executable bit): what a PATH hijack needs. Deleting, moving away,
+    /// touching, truncating or re-owning does not.
+    pub places: bool,
 }
 
 impl Op {
@@ -74,6 +78,7 @@ impl Op {
             creates: false,
             no_clobber: false,
             secret_copy: false,
+            places: true,
         }
     }
 
@@ -104,6 +109,11 @@ impl Op {
         self
     }
 
+    pub const fn places(mut self, yes: bool) -> Op {
+        self.places = yes;
+        self
+    }
+
     pub const fn access(mut self, access: Access) -> Op {
         self.access = access;
         self
@@ -115,6 +125,10 @@ impl Op {
 pub struct Subject {
     pub command: String,
     pub via: Vec<String>,
+    /// The text it writes, as far as the rule sees it (a file tool's
+    /// content, a command's arguments and here-documents and what is piped
+    /// into it): a start-up file line putting a directory on `PATH`.
+    pub written: Option<String>,
 }
 
 /// Place a path word: `$HOME` is `~`; a relative path is joined to `base`
@@ -155,6 +169,35 @@ pub struct Scope<'a> {
     pub event_cwd: Option<&'a str>,
     /// The workspace: the event's working directory, normalized.
     pub workspace: Option<String>,
+    /// Directories the command line puts first on `PATH` (`export
+    /// PATH=./bin:$PATH`): a common tool's name written there is a hijack.
+    pub path_dirs: PathDirs,
+}
+
+/// Directories put first on `PATH`, placed: full paths in a set (a line
+/// may list thousands), tails (the working directory unknown) apart.
+#[derive(Debug, Default)]
+pub struct PathDirs {
+    full: std::collections::BTreeSet<String>,
+    tails: std::collections::BTreeSet<String>,
+}
+
+impl PathDirs {
+    pub fn insert(&mut self, dir: Located) {
+        match dir {
+            Located::Full(p) => self.full.insert(p),
+            Located::Tail(t) => self.tails.insert(t),
+        };
+    }
+
+    /// `dir` is one of them; a tail matches the end of a full path.
+    fn holds(&self, dir: &Located) -> bool {
+        let ends = |o: &str, t: &str| o == t || o.ends_with(&format!("/{t}"));
+        match dir {
+            Located::Full(p) => self.full.contains(p) || self.tails.iter().any(|t| ends(p, t)),
+            Located::Tail(t) => self.tails.contains(t) || self.full.iter().any(|p| ends(p, t)),
+        }
+    }
 }
 
 /// `/private/tmp/x` is `/tmp/x` (macOS), for comparing temp paths.
@@ -200,19 +243,137 @@ impl Scope<'_> {
     }
 
     /// Judge `op` on `path`; push at most one hit for the path itself and
-    /// one for where a symlink makes it land.
+    /// one for where a symlink makes it land, and the PATH hijacks of each.
     pub fn judge(&self, subject: &Subject, op: Op, path: &Located, hits: &mut Vec<Hit>) {
         let fact = self.fact(path);
         if let Some(hit) = self.hit(subject, op, path, None, fact) {
             hits.push(hit);
         }
+        self.hijack(subject, op, path, None, hits);
         if let Some(real) = fact.and_then(|f| f.real_path.as_deref()) {
             let real = Located::Full(normalize(&expand_home(real)));
-            if &real != path
-                && let Some(hit) = self.hit(subject, op, &real, Some(path), fact)
-            {
-                hits.push(hit);
+            if &real != path {
+                if let Some(hit) = self.hit(subject, op, &real, Some(path), fact) {
+                    hits.push(hit);
+                }
+                self.hijack(subject, op, &real, Some(path), hits);
             }
+        }
+    }
+
+    /// Only the PATH hijacks of `op` on `path` (`chmod u+x`, which the
+    /// other categories leave alone).
+    pub fn judge_hijack(&self, subject: &Subject, op: Op, path: &Located, hits: &mut Vec<Hit>) {
+        self.hijack(subject, op, path, None, hits);
+    }
+
+    /// `dir` is on `PATH`: a usual `PATH` directory, or one the command
+    /// line puts first. Its description, for a reason.
+    fn on_path(&self, dir: &Located) -> Option<String> {
+        if let Some(d) = self.policy.guards().path_dir(dir) {
+            return Some(format!("`{d}`, a directory on PATH"));
+        }
+        self.path_dirs
+            .holds(dir)
+            .then(|| format!("{dir}, which the command line puts first on PATH"))
+    }
+
+    /// PATH hijacks: a program named like a common tool placed in a
+    /// directory on `PATH`; an archive or a directory's content unpacked
+    /// into one (asked: it may hold such a program); a start-up file line
+    /// that puts a relative, scratch or workspace directory first on
+    /// `PATH`, judged whatever `shell-startup` says.
+    fn hijack(
+        &self,
+        subject: &Subject,
+        op: Op,
+        path: &Located,
+        link: Option<&Located>,
+        hits: &mut Vec<Hit>,
+    ) {
+        let guards = self.policy.guards();
+        let Some(write) = self.policy.write_severity(Category::PathHijack) else {
+            return;
+        };
+        if guards.allowed(path) {
+            return;
+        }
+        let shown = || match link {
+            Some(named) => format!("{named}, which resolves through a symlink to {path},"),
+            None => path.to_string(),
+        };
+        let mut push = |severity: Severity, message: String| {
+            hits.push(Hit {
+                severity,
+                id: Category::PathHijack.finding_id(),
+                message: format!("{message} (category `path-hijack`)"),
+                command: subject.command.clone(),
+                via: subject.via.clone(),
+            });
+        };
+        match op.access {
+            Access::Write if op.places => {}
+            Access::Extract => {
+                if let Some(dir) = self.on_path(path) {
+                    push(
+                        write.min(Severity::Ask),
+                        format!(
+                            "{} {}: {dir}, where what it holds (a `git`, a `node`…) would run \
+                             in place of the real tool",
+                            op.verb,
+                            shown()
+                        ),
+                    );
+                }
+                return;
+            }
+            _ => return,
+        }
+        if let Some(tool) = crate::hijack::tool_name(path) {
+            let dir = match path {
+                Located::Full(p) => Located::Full(parent(p).to_owned()),
+                Located::Tail(t) => Located::Tail(parent(t).to_owned()),
+            };
+            if let Some(dir) = self.on_path(&dir) {
+                push(
+                    write,
+                    format!(
+                        "{} {}: a program named `{tool}` in {dir}, where it runs in place of \
+                         the real `{tool}`",
+                        op.verb,
+                        shown()
+                    ),
+                );
+            }
+        }
+        let Some(text) = subject.written.as_deref() else {
+            return;
+        };
+        let names_path = |t: &str| t.contains("PATH") || t.contains("path");
+        if !names_path(text) || !guards.is_startup_file(path) {
+            return;
+        }
+        let risky: Vec<String> = crate::hijack::prepended(text)
+            .iter()
+            .filter_map(|e| {
+                crate::hijack::risky_entry(e, self.workspace.as_deref())
+                    .map(|why| format!("`{e}` ({why})"))
+            })
+            .collect();
+        if !risky.is_empty() {
+            let mut listed = risky[..risky.len().min(3)].join(", ");
+            if risky.len() > 3 {
+                listed.push_str(&format!(" and {} more", risky.len() - 3));
+            }
+            push(
+                write,
+                format!(
+                    "{} {}, a shell start-up file, a line that puts {listed} first on PATH: \
+                     every new shell would run programs from there in place of the real tools",
+                    op.verb,
+                    shown()
+                ),
+            );
         }
     }
 
@@ -318,6 +479,9 @@ impl crate::guards::Match<'_> {
             Category::GitInternals => "git internals",
             Category::Ci => "CI definitions",
             Category::AgentConfig => "agent configuration",
+            Category::ShellStartup => "shell start-up files",
+            Category::PathHijack => "programs on PATH",
+            Category::GitHooks => "git hook managers' files",
             Category::Hookwarden => "hookwarden's own files",
             Category::Custom => "paths the admin protected",
         }

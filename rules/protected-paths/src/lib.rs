@@ -11,13 +11,54 @@
 //!   cargo and agent login files, `.npmrc`, `.pypirc`, `.netrc`,
 //!   `.git-credentials`, private keys named `id_rsa`…;
 //! - **git-internals**: `.git/**`, hooks included (not `.git/info/exclude`);
-//!   `git config` of keys that run code (`core.hooksPath`, `alias.*`…) is asked;
+//!   `git config` of keys that run code (`alias.*`, `core.fsmonitor`…) is asked;
 //! - **ci**: `.github/workflows`, `.github/actions`, `.gitlab-ci.yml`,
 //!   `.circleci`, `Jenkinsfile`, `.buildkite`, Azure, Bitbucket, Travis;
-//! - **agent-config**: `.codex`, `.claude`, `.gemini`, `.cursor`,
-//!   `AGENTS.md`, `CLAUDE.md`, `GEMINI.md`, Copilot instructions, `.mcp.json`,
+//! - **agent-config**: `.codex`, `.claude`, `.gemini`, `.cursor` (in the
+//!   project and in the home: settings, hooks, skills, plugins, rules),
+//!   `~/.agents` and `.agents/skills`, `~/.copilot`, `AGENTS.md`,
+//!   `CLAUDE.md`, `GEMINI.md`, Copilot's instructions, prompts, agents,
+//!   skills and hooks under `.github/`, Windsurf, Cline, Continue, Roo, Kiro
+//!   and opencode rules and configuration, `.mcp.json`, `.vscode/mcp.json`,
 //!   `hooks.json`, `requirements.toml`, managed settings, `/etc/codex`,
-//!   `/etc/claude-code`;
+//!   `/etc/claude-code`; skills cloned in (`git clone URL ~/.claude/skills/x`,
+//!   or `git clone URL` run inside a skills directory) included;
+//! - **shell-startup**: what every new shell runs — `~/.bashrc`,
+//!   `~/.bash_profile`, `~/.bash_login`, `~/.profile`, `~/.bash_logout`,
+//!   `~/.bash_aliases`, zsh's `~/.zshrc`, `~/.zshenv`, `~/.zprofile`,
+//!   `~/.zlogin`, `~/.zlogout`, `~/.config/zsh`, oh-my-zsh's `custom/`, ksh
+//!   and csh files, all of `~/.config/fish` (config, `conf.d`, functions,
+//!   completions, universal variables), nushell and PowerShell profiles,
+//!   `~/.inputrc` (a readline macro can type a command), the session
+//!   environment (`~/.config/environment.d`, `~/.pam_environment`), and the
+//!   system's `/etc/profile`, `/etc/profile.d`, `/etc/bash.bashrc`,
+//!   `/etc/zsh`, `/etc/fish`, `/etc/environment`, `/etc/paths`… Reading
+//!   them stays allowed;
+//! - **path-hijack**: a program named like a common tool (`git`, `node`,
+//!   `python3`, `sudo`, `ssh`, `curl`, `claude`…: `COMMON_TOOLS` in
+//!   `guards.rs`) written, copied, moved, installed, linked, downloaded,
+//!   unpacked or `chmod +x`-ed into a directory on PATH (`~/.local/bin`,
+//!   `~/bin`, `/usr/local/bin`, `/usr/bin`, `~/.cargo/bin`, `~/go/bin`,
+//!   `/opt/homebrew/bin`, version managers' shims…: `PATH_DIRS` there) or
+//!   into one the same command line puts first on PATH (`export
+//!   PATH=$PWD/bin:$PATH`; not `node_modules/.bin`); an archive unpacked
+//!   into a PATH directory is asked. A link or copy of a system program under
+//!   its own family's name (`ln -s /usr/bin/python3 ~/.local/bin/python`) is
+//!   an alias, not a hijack. Also a start-up file line that puts a relative
+//!   directory, `$PWD`, a scratch directory or the workspace first on PATH
+//!   (`PATH=…`, `fish_add_path`, `set -gx PATH`, zsh's `path=(…)`): judged
+//!   even when `shell-startup` is allowed; the same put in fish's universal
+//!   `fish_user_paths` (`fish_add_path DIR`, `set -U`), which persists it. Package managers installing
+//!   tools (`cargo install`, `pip install --user`, `npm i -g`) are not
+//!   this rule's business;
+//! - **git-hooks**: what git runs on commit through hook managers —
+//!   `.husky/**` (its `_/` shims too), lefthook's configuration and
+//!   scripts, `.pre-commit-config.yaml`, `.overcommit.yml`, `.githooks/**`,
+//!   simple-git-hooks' configuration — and where git finds hooks: setting
+//!   (or unsetting) `core.hooksPath` or `init.templateDir` in any scope or
+//!   into a clone (`git clone -c`), `git clone`/`git init --template`. A
+//!   one-shot `git -c core.hooksPath=…` (also `GIT_CONFIG_KEY_<n>`) is
+//!   asked: it runs, or skips, hooks for that command only;
 //! - **hookwarden**: hookwarden's own files, so that one allowed command
 //!   cannot switch it off — its artifact stores (compiled rules load as
 //!   native code), its server's socket directory (a listener there answers
@@ -33,9 +74,10 @@
 //! `tee`, `cp`, `mv`, `install`, `rsync`, `scp`, `ln` (the link, and a link
 //! pointing at a protected target), `dd of=`, `sed -i`, `perl -i`, `rm`,
 //! `find -delete`, `truncate`, `touch`, `chmod`/`chown`, editors,
-//! `curl -o`, archives unpacked into a protected directory, `git rm`/`mv`,
-//! `git config`, a Unix socket bound there (`socat UNIX-LISTEN:`, `nc -lU`,
-//! an inline script that binds one); reads with `cat`, `less`, `base64`,
+//! `curl -o`, `wget -O`, archives unpacked into a protected directory,
+//! `git rm`/`mv`, `git clone`/`git submodule add` (the directory it
+//! creates), `git config`, a Unix socket bound there (`socat
+//! UNIX-LISTEN:`, `nc -lU`, an inline script that binds one); reads with `cat`, `less`, `base64`,
 //! `grep`, `cp` from a secret, `curl -d @.env`… Paths resolve against the
 //! working directory and follow `cd`; `~` and `$HOME` are the home. Host facts
 //! ([`hookwarden_sdk::PathFact`]) add where a symlink really lands.
@@ -54,9 +96,27 @@
 //! read_secrets = "ask"                         # or "deny", "allow"
 //! categories = { ci = "ask", agent-config = "ask" }   # per category: deny | ask | allow
 //! ```
+//!
+//! Categories: `secrets`, `credentials`, `git-internals`, `ci`,
+//! `agent-config`, `shell-startup`, `path-hijack`, `git-hooks`,
+//! `hookwarden`, `custom`. For example:
+//!
+//! ```toml
+//! # The team's agents keep AGENTS.md and the Copilot prompts current.
+//! allow = ["AGENTS.md", ".github/prompts/**"]
+//! # Dotfiles managed by the agent: start-up files writable (a line putting
+//! # ./bin or /tmp first on PATH is still denied, as `path-hijack`); tools
+//! # installed by hand into /usr/local/bin and edits of .husky or
+//! # lefthook.yml asked.
+//! categories = { shell-startup = "allow", path-hijack = "ask", git-hooks = "ask" }
+//! ```
+//!
+//! An `allow` entry covers every category for that path (a start-up file
+//! allowed by name is not looked into for PATH lines either).
 
 mod checks;
 mod guards;
+mod hijack;
 mod judge;
 mod shell;
 mod tools;
@@ -186,8 +246,9 @@ impl Rule for ProtectedPaths {
             env!("CARGO_PKG_VERSION"),
             "Stops writes, deletes, moves, chmods and symlinks onto protected paths — .env \
              secrets, credential stores, .git internals and hooks, CI definitions, agents' own \
-             configuration and instructions — by file tools or any shell route, and asks before \
-             secrets are read.",
+             configuration, skills and instructions, shell start-up files, git hook managers, \
+             programs on PATH named like common tools — by file tools or any shell route, and \
+             asks before secrets are read.",
         )
         .events([HookEvent::PreToolUse, HookEvent::PermissionRequest])
         .actions([
@@ -215,6 +276,7 @@ impl Rule for ProtectedPaths {
                 .collect(),
             event_cwd,
             workspace: event_cwd.map(hookwarden_sdk::paths::normalize),
+            path_dirs: Default::default(),
         };
         let hits = match &event.action {
             Action::Shell(cmd) => shell::judge(cmd, &scope),

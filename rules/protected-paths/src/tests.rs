@@ -349,3 +349,294 @@ fn a_workspace_in_a_temp_dir_keeps_its_protections() {
     let v = ProtectedPaths::evaluate(&e, &Config::default()).unwrap();
     assert_eq!(v.decision, Decision::Deny, "{}", v.reason);
 }
+
+fn finding_ids(command: &str, config: serde_json::Value) -> Vec<String> {
+    run(command, config)
+        .unwrap()
+        .findings
+        .into_iter()
+        .map(|f| f.id)
+        .collect()
+}
+
+#[test]
+fn path_hijacks_by_every_route() {
+    for cmd in [
+        "cp evil ~/.local/bin/git",
+        "cp shims/npm ~/bin/",
+        "install -m755 shim /usr/local/bin/node",
+        "mv wrapper ~/.cargo/bin/cargo",
+        "ln -sf /tmp/x/ssh ~/.local/bin/ssh",
+        "ln -s /bin/true ~/.local/bin/git",
+        "rsync shim ~/.local/bin/curl",
+        "echo '#!/bin/sh' > /opt/homebrew/bin/python3",
+        "printf x | tee ~/.bun/bin/bun",
+        "curl -o ~/.local/bin/kubectl https://dl.k8s.io/x",
+        "wget -O ~/go/bin/go https://x",
+        "dd if=shim of=/usr/bin/sudo",
+        "sed -i s/a/b/ ~/.pyenv/shims/python",
+        "chmod +x ~/.local/bin/claude",
+        "chmod u+x ~/.local/bin/codex",
+        "chmod 0755 ~/.nvm/versions/node/v20.1.0/bin/npx",
+        "unzip -o tools.zip gh -d ~/.local/bin",
+        "sudo bash -c 'cp x /usr/local/bin/docker'",
+        // A directory the same line puts first on PATH.
+        "cp wrapper bin/git && export PATH=$PWD/bin:$PATH && git push",
+        "export PATH=\"$(pwd)/.bin:$PATH\"; cp x .bin/make",
+        "cd tools && cp x bin/node && PATH=./bin:$PATH npm test",
+        "printf x > /tmp/shim/curl && PATH=/tmp/shim:$PATH ./install.sh",
+        // A `PATH` directive anywhere in the line counts, even in text
+        // written elsewhere: read as text, it cannot be placed better.
+        "cp x ~/tools/npm && echo 'export PATH=~/tools:$PATH' >> notes.txt",
+    ] {
+        let ids = finding_ids(cmd, serde_json::json!({}));
+        assert!(
+            ids.iter().any(|i| i == "protected-paths.path-hijack"),
+            "{cmd}: {ids:?}"
+        );
+        assert_eq!(decision(cmd), Decision::Deny, "{cmd}");
+    }
+    // Unpacked into a PATH directory: what lands there is unknown.
+    assert_eq!(
+        run("tar -xf t.tgz -C /opt/homebrew/bin", serde_json::json!({}))
+            .unwrap()
+            .decision,
+        Decision::Ask
+    );
+}
+
+#[test]
+fn path_hijack_look_alikes() {
+    for cmd in [
+        "cp target/release/rg ~/.local/bin/rg",
+        "install -Dm755 target/release/mytool ~/.local/bin/",
+        "ln -s /usr/bin/python3 ~/.local/bin/python",
+        "ln -s /usr/bin/python3.12 ~/.local/bin/python3",
+        "sudo ln -sf /usr/bin/nodejs /usr/local/bin/node",
+        "cp /usr/bin/pip3 ~/.local/bin/pip",
+        "rm -f ~/.local/bin/git",
+        "mv ~/.local/bin/node ~/.local/bin/node.bak",
+        "touch ~/.local/bin/git",
+        "chmod 644 ~/.local/bin/git",
+        "chmod go-w ~/.local/bin/git",
+        "mkdir -p ~/.local/bin",
+        "cp x bin/git",
+        "cp x bin/git && export PATH=$PATH:$PWD/bin",
+        "export PATH=$PWD/node_modules/.bin:$PATH && cp x node_modules/.bin/node",
+        "export PATH=$GOPATH/bin:$PATH && cp x bin/go",
+        "cp x ~/.local/bin/*",
+        "cp build/* ~/.local/bin/",
+        "cat ~/.local/bin/git",
+        "ls /usr/local/bin/node",
+    ] {
+        assert_eq!(decision(cmd), Decision::Allow, "{cmd}");
+    }
+}
+
+#[test]
+fn start_up_path_lines_are_their_own_finding() {
+    let loose = serde_json::json!({ "categories": { "shell-startup": "allow" } });
+    for cmd in [
+        "echo 'export PATH=./bin:$PATH' >> ~/.bashrc",
+        "echo 'PATH=\"$PWD/bin:$PATH\"' >> ~/.profile",
+        "echo 'export PATH=:$PATH' >> ~/.zshrc",
+        "echo 'export PATH=/tmp/tools:$PATH' >> ~/.zshenv",
+        "echo 'export PATH=/work/project/bin:$PATH' >> /etc/profile.d/x.sh",
+        "echo 'fish_add_path bin' >> ~/.config/fish/config.fish",
+        "echo 'set -p fish_user_paths /dev/shm/x' >> ~/.config/fish/conf.d/x.fish",
+        "echo 'path=(./bin $path)' >> ~/.zshrc",
+        "printf 'export PATH=.:$PATH\\n' | tee -a ~/.bash_profile",
+        "tee -a ~/.bashrc <<< 'export PATH=bin:$PATH'",
+    ] {
+        let v = run(cmd, loose.clone()).unwrap();
+        assert_eq!(v.decision, Decision::Deny, "{cmd}: {}", v.reason);
+        assert_eq!(v.findings.len(), 1, "{cmd}");
+        assert_eq!(v.findings[0].id, "protected-paths.path-hijack", "{cmd}");
+    }
+    // fish's universal PATH, set without naming a file.
+    for cmd in [
+        "fish -c 'fish_add_path ./bin'",
+        "fish -c 'set -Ux fish_user_paths /tmp/x $fish_user_paths'",
+    ] {
+        let ids = finding_ids(cmd, serde_json::json!({}));
+        assert_eq!(ids, ["protected-paths.path-hijack"], "{cmd}");
+    }
+    for cmd in [
+        "fish -c 'fish_add_path ~/.local/bin'",
+        "fish -c 'fish_add_path -g ./bin'",
+        "fish -c 'fish_add_path -a ./bin'",
+        "fish -c 'set -gx PATH ./bin $PATH; make'",
+    ] {
+        assert_eq!(decision(cmd), Decision::Allow, "{cmd}");
+    }
+    for cmd in [
+        "echo 'export PATH=$HOME/.local/bin:$PATH' >> ~/.bashrc",
+        "echo 'export PATH=/usr/local/go/bin:$PATH' >> ~/.profile",
+        "echo 'export PATH=$PATH:./bin' >> ~/.bashrc",
+        "echo 'export PNPM_HOME=~/.local/share/pnpm; export PATH=$PNPM_HOME:$PATH' >> ~/.zshrc",
+        "echo 'fish_add_path -a ./bin' >> ~/.config/fish/config.fish",
+        "echo 'alias ll=\"ls -la\"' >> ~/.bashrc",
+        "echo 'export PATH=./bin:$PATH' >> docs/setup.md",
+    ] {
+        assert_eq!(
+            run(cmd, loose.clone()).unwrap().decision,
+            Decision::Allow,
+            "{cmd}"
+        );
+    }
+    // With start-up files protected, both findings; with PATH hijacks off,
+    // only the start-up file's.
+    let ids = finding_ids(
+        "echo 'export PATH=./bin:$PATH' >> ~/.bashrc",
+        serde_json::json!({}),
+    );
+    assert_eq!(
+        ids,
+        [
+            "protected-paths.shell-startup",
+            "protected-paths.path-hijack"
+        ]
+    );
+    let ids = finding_ids(
+        "echo 'export PATH=./bin:$PATH' >> ~/.bashrc",
+        serde_json::json!({ "categories": { "path-hijack": "allow" } }),
+    );
+    assert_eq!(ids, ["protected-paths.shell-startup"]);
+    // The admin's allow list covers the file: nothing is flagged.
+    let ids = finding_ids(
+        "echo 'export PATH=./bin:$PATH' >> ~/.bashrc",
+        serde_json::json!({ "allow": ["~/.bashrc"] }),
+    );
+    assert!(ids.is_empty(), "{ids:?}");
+}
+
+#[test]
+fn path_hijacks_by_file_tools_and_links() {
+    let v = ProtectedPaths::evaluate(
+        &write_event("/home/dev/.local/bin/git", Vec::new()),
+        &Config::default(),
+    )
+    .unwrap();
+    assert_eq!(v.decision, Decision::Deny);
+    assert_eq!(v.findings[0].id, "protected-paths.path-hijack");
+    // A write through a symlink that lands on PATH under a tool's name.
+    let via_link = write_event(
+        "tools/wrapper",
+        vec![fact("tools/wrapper", "/home/dev/.local/bin/node", true)],
+    );
+    let v = ProtectedPaths::evaluate(&via_link, &Config::default()).unwrap();
+    assert_eq!(v.decision, Decision::Deny, "{}", v.reason);
+    assert!(
+        v.reason.contains("resolves through a symlink"),
+        "{}",
+        v.reason
+    );
+    // A start-up file written with a PATH line, start-up files allowed.
+    let mut e = write_event("/home/dev/.bashrc", Vec::new());
+    e.cwd = "/home/dev/proj".into();
+    e.action = Action::FileWrite(FileWrite {
+        path: "/home/dev/.bashrc".into(),
+        content: Some("# env\nexport PATH=\"$HOME/proj/bin:$PATH\"\n".into()),
+    });
+    let loose =
+        Config::from_value(serde_json::json!({ "categories": { "shell-startup": "allow" } }))
+            .unwrap();
+    let v = ProtectedPaths::evaluate(&e, &loose).unwrap();
+    assert_eq!(v.decision, Decision::Deny, "{}", v.reason);
+    assert!(v.reason.contains("the workspace"), "{}", v.reason);
+    // Working in the home itself: the user's own directories are no workspace.
+    e.cwd = "/home/dev".into();
+    e.action = Action::FileWrite(FileWrite {
+        path: "/home/dev/.bashrc".into(),
+        content: Some("export PATH=\"$HOME/.local/bin:$PATH\"\n".into()),
+    });
+    let v = ProtectedPaths::evaluate(&e, &loose).unwrap();
+    assert_eq!(v.decision, Decision::Allow, "{}", v.reason);
+}
+
+#[test]
+fn git_clone_and_hooks() {
+    for (cmd, want, id) in [
+        (
+            "git clone https://x/skills ~/.agents/skills/x",
+            Decision::Deny,
+            "protected-paths.agent-config",
+        ),
+        (
+            "cd ~/.codex/skills && git clone git@github.com:acme/lint.git",
+            Decision::Deny,
+            "protected-paths.agent-config",
+        ),
+        (
+            "git -C ~/.claude clone https://x/y skills/y",
+            Decision::Deny,
+            "protected-paths.agent-config",
+        ),
+        (
+            "gh repo clone acme/skills ~/.claude/skills/acme -- --depth 1",
+            Decision::Deny,
+            "protected-paths.agent-config",
+        ),
+        (
+            "cd ~/.agents/skills && gh repo clone acme/lint",
+            Decision::Deny,
+            "protected-paths.agent-config",
+        ),
+        (
+            "git config --global core.hooksPath ~/.hooks",
+            Decision::Deny,
+            "protected-paths.git-hooks",
+        ),
+        (
+            "git config unset core.hooksPath",
+            Decision::Deny,
+            "protected-paths.git-hooks",
+        ),
+        (
+            "git -c core.hooksPath=/tmp/h commit -m x",
+            Decision::Ask,
+            "protected-paths.git-hooks",
+        ),
+        (
+            "git --config-env=core.hooksPath=HOOKS commit",
+            Decision::Ask,
+            "protected-paths.git-hooks",
+        ),
+        (
+            "git init --template=/tmp/tpl",
+            Decision::Deny,
+            "protected-paths.git-hooks",
+        ),
+    ] {
+        let v = run(cmd, serde_json::json!({})).unwrap();
+        assert_eq!(v.decision, want, "{cmd}: {}", v.reason);
+        assert!(v.findings.iter().any(|f| f.id == id), "{cmd}");
+    }
+    for cmd in [
+        "git clone https://x/y",
+        "git clone https://x/y ./vendor/y",
+        "gh repo clone acme/app -- --depth 1",
+        "gh repo view acme/app",
+        "git clone --branch main --depth 1 https://x/y.git /tmp/y",
+        "git config --get core.hooksPath",
+        "git config get core.hooksPath",
+        "git config --list",
+        "git -c color.ui=never log",
+        "git init",
+    ] {
+        assert_eq!(decision(cmd), Decision::Allow, "{cmd}");
+    }
+    // Loosened: asked, or allowed.
+    let ask = serde_json::json!({ "categories": { "git-hooks": "ask" } });
+    assert_eq!(
+        run("git config core.hooksPath .husky", ask)
+            .unwrap()
+            .decision,
+        Decision::Ask
+    );
+    let off = serde_json::json!({ "categories": { "git-hooks": "allow" } });
+    assert_eq!(
+        run("git -c core.hooksPath=x commit", off).unwrap().decision,
+        Decision::Allow
+    );
+}

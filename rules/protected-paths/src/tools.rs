@@ -50,36 +50,62 @@ const PATH_KEYS: &[&str] = &[
     "file_paths",
 ];
 
+/// Keys of a write tool's input that hold the text it writes.
+const CONTENT_KEYS: &[&str] = &[
+    "content",
+    "new_string",
+    "new_str",
+    "file_text",
+    "insert_text",
+    "new_source",
+    "text",
+];
+
 pub fn file_tool(event: &Event, scope: &Scope<'_>) -> Vec<Hit> {
     let tool = event.tool_name.clone();
     let mut hits = Vec::new();
-    let mut judge = |op: Op, label: &str, path: &str| {
+    let mut judge = |op: Op, label: &str, path: &str, written: Option<&str>| {
         let subject = Subject {
             command: format!("{} {path}", tool.as_deref().unwrap_or(label)),
             via: Vec::new(),
+            written: written.map(str::to_owned),
         };
         if let Some(located) = locate(path, true, scope.event_cwd) {
             scope.judge(&subject, op, &located, &mut hits);
         }
     };
     match &event.action {
-        Action::FileWrite(w) => judge(Op::write("writes").creating(), "write", &w.path),
-        Action::FileEdit(e) => judge(Op::write("edits"), "edit", &e.path),
+        Action::FileWrite(w) => judge(
+            Op::write("writes").creating(),
+            "write",
+            &w.path,
+            w.content.as_deref(),
+        ),
+        Action::FileEdit(e) => judge(Op::write("edits"), "edit", &e.path, e.new_text.as_deref()),
         Action::Patch(p) => {
             for f in &p.files {
+                let body = Some(f.body.as_str());
                 match (f.operation, &f.move_to) {
                     (PatchOperation::Add, _) => {
-                        judge(Op::write("adds").creating(), "patch: add", &f.path)
+                        judge(Op::write("adds").creating(), "patch: add", &f.path, body)
                     }
-                    (PatchOperation::Delete, _) => {
-                        judge(Op::write("deletes"), "patch: delete", &f.path)
-                    }
+                    (PatchOperation::Delete, _) => judge(
+                        Op::write("deletes").places(false),
+                        "patch: delete",
+                        &f.path,
+                        None,
+                    ),
                     (PatchOperation::Update, None) => {
-                        judge(Op::write("edits"), "patch: update", &f.path)
+                        judge(Op::write("edits"), "patch: update", &f.path, body)
                     }
                     (PatchOperation::Update, Some(to)) => {
-                        judge(Op::write("moves away"), "patch: move", &f.path);
-                        judge(Op::write("moves onto").creating(), "patch: move", to);
+                        judge(
+                            Op::write("moves away").places(false),
+                            "patch: move",
+                            &f.path,
+                            None,
+                        );
+                        judge(Op::write("moves onto").creating(), "patch: move", to, body);
                     }
                 }
             }
@@ -105,11 +131,26 @@ pub fn other_tool(name: &str, event: &Event, scope: &Scope<'_>) -> Vec<Hit> {
         if input.get("command").and_then(Value::as_str) == Some("view") {
             Op::read("reads")
         } else {
-            Op::write("writes").creating()
+            Op::write("writes")
+                .creating()
+                .places(lower != "delete_file")
         }
     } else {
         return Vec::new();
     };
+    // What it writes: content, replacement texts, a notebook cell.
+    let mut texts: Vec<&str> = CONTENT_KEYS
+        .iter()
+        .filter_map(|k| input.get(*k).and_then(Value::as_str))
+        .collect();
+    if let Some(Value::Array(edits)) = input.get("edits") {
+        texts.extend(
+            edits
+                .iter()
+                .filter_map(|e| e.get("new_string").and_then(Value::as_str)),
+        );
+    }
+    let written = (!texts.is_empty()).then(|| texts.join("\n"));
     let mut paths: Vec<&str> = Vec::new();
     for key in PATH_KEYS {
         match input.get(*key) {
@@ -123,6 +164,7 @@ pub fn other_tool(name: &str, event: &Event, scope: &Scope<'_>) -> Vec<Hit> {
         let subject = Subject {
             command: format!("{name} {path}"),
             via: Vec::new(),
+            written: written.clone(),
         };
         if let Some(located) = locate(path, true, scope.event_cwd) {
             scope.judge(&subject, op, &located, &mut hits);

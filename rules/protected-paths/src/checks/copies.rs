@@ -60,7 +60,7 @@ pub fn check(at: &At<'_>, hits: &mut Vec<Hit>) {
     let args = Args::parse(&at.cmd.args, with_value);
     if program == "install" && (args.has_short("d") || args.has_long("directory")) {
         for w in &args.operands {
-            at.word(Op::write("creates the directory"), w, hits);
+            at.word(Op::write("creates the directory").places(false), w, hits);
         }
         return;
     }
@@ -108,12 +108,12 @@ pub fn check(at: &At<'_>, hits: &mut Vec<Hit>) {
     match program {
         "mv" => {
             for src in &local_sources {
-                at.word(Op::write("moves away").tree(true), src, hits);
+                at.word(Op::write("moves away").tree(true).places(false), src, hits);
             }
         }
         "rsync" if args.has_long("remove-source-files") => {
             for src in &local_sources {
-                at.word(Op::write("moves away").tree(true), src, hits);
+                at.word(Op::write("moves away").tree(true).places(false), src, hits);
             }
         }
         "ln" => {
@@ -136,6 +136,17 @@ pub fn check(at: &At<'_>, hits: &mut Vec<Hit>) {
 
     // The destination.
     if !is_remote(&dest.text) {
+        // A link or copy of a system program under its own family's name
+        // (`ln -s /usr/bin/python3 ~/.local/bin/python`) places no hijack.
+        let alias = |src: &Word, name: &str| {
+            matches!(program, "ln" | "cp" | "install")
+                && src.literal
+                && crate::hijack::is_system_alias(&normalize(&expand_home(&src.text)), name)
+        };
+        let dest_alias = match local_sources.as_slice() {
+            [only] => alias(only, basename(&normalize(&expand_home(&dest.text)))),
+            _ => false,
+        };
         let secret_copy = program != "ln" && at.all_secret(&local_sources);
         let onto = Op::write(verb)
             .creating()
@@ -159,7 +170,8 @@ pub fn check(at: &At<'_>, hits: &mut Vec<Hit>) {
                 Op::write(verb)
                     .creating()
                     .no_clobber(no_clobber)
-                    .secret_copy(secret_copy),
+                    .secret_copy(secret_copy)
+                    .places(!dest_alias),
                 &dest,
                 hits,
             );
@@ -173,6 +185,7 @@ pub fn check(at: &At<'_>, hits: &mut Vec<Hit>) {
                 continue;
             }
             let inside = format!("{}/{name}", dest.text.trim_end_matches('/'));
+            let onto = onto.places(!alias(src, name));
             at.text(onto, &inside, dest.literal && src.literal, hits);
         }
     }
@@ -188,7 +201,7 @@ fn link_target(
     symbolic: bool,
     hits: &mut Vec<Hit>,
 ) {
-    let op = Op::write("makes a link pointing at");
+    let op = Op::write("makes a link pointing at").places(false);
     let text = expand_home(&target.text);
     if !symbolic || text.starts_with('/') || text.starts_with('~') || !target.literal {
         at.word(op, target, hits);

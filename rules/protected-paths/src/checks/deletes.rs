@@ -14,13 +14,13 @@ pub fn check(at: &At<'_>, hits: &mut Vec<Hit>) {
             let args = Args::parse(&cmd.args, &[]);
             let recursive = args.has_short("rR") || args.has_long("recursive");
             for w in &args.operands {
-                at.word(Op::write("deletes").tree(recursive), w, hits);
+                at.word(Op::write("deletes").tree(recursive).places(false), w, hits);
             }
         }
         "rmdir" | "unlink" => {
             let args = Args::parse(&cmd.args, &[]);
             for w in &args.operands {
-                at.word(Op::write("deletes"), w, hits);
+                at.word(Op::write("deletes").places(false), w, hits);
             }
         }
         "shred" => {
@@ -29,7 +29,7 @@ pub fn check(at: &At<'_>, hits: &mut Vec<Hit>) {
                 &["-n", "--iterations", "-s", "--size", "--random-source"],
             );
             for w in &args.operands {
-                at.word(Op::write("shreds"), w, hits);
+                at.word(Op::write("shreds").places(false), w, hits);
             }
         }
         "find" => find(at, hits),
@@ -72,6 +72,10 @@ fn find(at: &At<'_>, hits: &mut Vec<Hit>) {
         starts
     };
     for start in starts {
-        at.word(Op::write("deletes files under").tree(true), start, hits);
+        at.word(
+            Op::write("deletes files under").tree(true).places(false),
+            start,
+            hits,
+        );
     }
 }

@@ -4,6 +4,7 @@
 mod archives;
 mod copies;
 mod deletes;
+mod fish_paths;
 mod git;
 mod listeners;
 mod permissions;
@@ -76,6 +77,7 @@ pub fn check_command(at: &At<'_>, hits: &mut Vec<Hit>) {
     archives::check(at, hits);
     reads::check(at, hits);
     git::check(at, hits);
+    fish_paths::check(at, hits);
     listeners::check(at, hits);
     unreadable::check(at, hits);
 }

@@ -6,7 +6,7 @@
 use hookwarden_sdk::cli_args::Args;
 
 use super::At;
-use crate::judge::{Hit, Op};
+use crate::judge::{Hit, Op, locate};
 
 pub fn check(at: &At<'_>, hits: &mut Vec<Hit>) {
     let program = at.cmd.program.as_str();
@@ -29,7 +29,21 @@ pub fn check(at: &At<'_>, hits: &mut Vec<Hit>) {
         None if given_mode => None,
         None => args.operands.first().map(|w| w.text.as_str()),
     };
+    // Making a file executable places a program (a PATH hijack, if it is
+    // named like a common tool in a directory on PATH).
+    let executable = program == "chmod" && mode.is_some_and(grants_exec);
+    let operands = args.operands.iter().skip(usize::from(!given_mode));
     if program == "chmod" && mode.is_some_and(only_restricts) {
+        if executable {
+            let op = Op::write("makes executable");
+            for w in operands {
+                for cwd in at.cwds.iter().rev() {
+                    if let Some(path) = locate(&w.text, w.literal, cwd.as_deref()) {
+                        at.scope.judge_hijack(&at.subject, op, &path, hits);
+                    }
+                }
+            }
+        }
         return;
     }
     let verb = if program == "chmod" {
@@ -37,9 +51,26 @@ pub fn check(at: &At<'_>, hits: &mut Vec<Hit>) {
     } else {
         "changes the owner of"
     };
-    for w in args.operands.iter().skip(usize::from(!given_mode)) {
-        at.word(Op::write(verb).tree(recursive), w, hits);
+    for w in operands {
+        at.word(Op::write(verb).tree(recursive).places(executable), w, hits);
     }
+}
+
+/// The mode gives someone the right to execute: `+x`, `u+x`, `a=rwx`,
+/// octal with an odd digit (`755`, `0700`).
+fn grants_exec(mode: &str) -> bool {
+    if !mode.is_empty() && mode.chars().all(|c| c.is_ascii_digit()) {
+        return mode
+            .chars()
+            .rev()
+            .take(3)
+            .any(|c| c.to_digit(8).is_some_and(|d| d & 1 == 1));
+    }
+    mode.split(',').any(|clause| {
+        clause
+            .find(['+', '='])
+            .is_some_and(|i| clause[i + 1..].contains('x'))
+    })
 }
 
 /// The mode grants nothing to group or others: octal with group and other
@@ -70,6 +101,12 @@ mod tests {
         }
         for m in ["644", "777", "+x", "o+r", "a+rw", "g=r", "u+x,o+w", "0755"] {
             assert!(!super::only_restricts(m), "{m}");
+        }
+        for m in ["+x", "u+x", "a=rwx", "755", "0700", "go-w,u+x", "711"] {
+            assert!(super::grants_exec(m), "{m}");
+        }
+        for m in ["644", "600", "-x", "go-rwx", "u=rw", "0640"] {
+            assert!(!super::grants_exec(m), "{m}");
         }
     }
 }

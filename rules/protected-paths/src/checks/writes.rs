@@ -30,13 +30,13 @@ pub fn check(at: &At<'_>, hits: &mut Vec<Hit>) {
         "touch" => {
             let args = Args::parse(&cmd.args, &["-d", "--date", "-r", "--reference", "-t"]);
             for w in &args.operands {
-                at.word(Op::write("touches"), w, hits);
+                at.word(Op::write("touches").places(false), w, hits);
             }
         }
         "truncate" => {
             let args = Args::parse(&cmd.args, &["-s", "--size", "-r", "--reference"]);
             for w in &args.operands {
-                at.word(Op::write("truncates"), w, hits);
+                at.word(Op::write("truncates").places(false), w, hits);
             }
         }
         "dd" => {
