@@ -161,8 +161,11 @@ pub fn other_tool(name: &str, event: &Event, scope: &Scope<'_>) -> Vec<Hit> {
     }
     let mut hits = Vec::new();
     for path in paths {
+        // The agent's name for the tool (an MCP read tool's view is
+        // `read_file`, its tool name `mcp__filesystem__read_text_file`).
+        let shown = event.tool_name.as_deref().unwrap_or(name);
         let subject = Subject {
-            command: format!("{name} {path}"),
+            command: format!("{shown} {path}"),
             via: Vec::new(),
             written: written.clone(),
         };
