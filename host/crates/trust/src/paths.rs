@@ -152,7 +152,7 @@ impl Walk<'_> {
         let mode = meta.mode();
         let uid = meta.uid();
         let sticky_root_dir = meta.is_dir() && uid == 0 && mode & 0o1000 != 0;
-        if mode & 0o022 != 0 && !(sticky_root_dir && !is_file) {
+        if mode & 0o022 != 0 && (is_file || !sticky_root_dir) {
             return Err(Weakness::new(
                 self.path,
                 at,

@@ -354,11 +354,9 @@ fn find(cmd: &SimpleCommand, scope: &Scope<'_>, hits: &mut Vec<Hit>) {
             "(" => depth += 1,
             ")" => depth = depth.saturating_sub(1),
             "-o" | "-or" | "," if depth == 0 => narrowed = false,
-            "-delete" => {
-                if !narrowed {
-                    deletes = true;
-                    forced = true;
-                }
+            "-delete" if !narrowed => {
+                deletes = true;
+                forced = true;
             }
             "-exec" | "-execdir" | "-ok" | "-okdir" => {
                 // The program, past wrappers (`-exec sudo rm -rf {} ;`).
