@@ -100,6 +100,11 @@ fn literal_assignments_at_the_top_level_are_followed() {
         line_via("t=$(mktemp -d); cd \"$t\"; rm -rf \"$t\"", "rm").0,
         "rm -rf /tmp/tmp.XXXXXXXXXX"
     );
+    // Redirection targets too; here-document bodies stay as written.
+    let a = analyze("x=~/.bashrc; echo y >> \"$x\"; cat <<EOF\n$x\nEOF");
+    assert_eq!(a.commands[0].redirects[0].target.text, "~/.bashrc");
+    assert!(a.commands[0].redirects[0].target.literal);
+    assert_eq!(a.commands[1].redirects[0].target.text, "$x\n");
     // What the analysis cannot follow stays a run-time value.
     for cmd in [
         "x=/tmp/a; read x; rm -rf $x",

@@ -717,6 +717,14 @@ impl Analyzer {
             }
         }
         let argv = self.substitute(argv, ctx);
+        // Redirection targets too (`x=~/.bashrc; echo y >> $x`), not
+        // here-document bodies.
+        let targets = redirects.iter().map(|r| r.target.clone()).collect();
+        for (r, target) in redirects.iter_mut().zip(self.substitute(targets, ctx)) {
+            if !matches!(r.op.as_str(), "<<" | "<<-") {
+                r.target = target;
+            }
+        }
         self.read_assignment(&argv, &redirects, ctx);
         self.call_function(&argv, ctx);
         let head = self.resolve(argv, env, redirects, ctx, &snippet);
