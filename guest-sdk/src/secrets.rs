@@ -575,7 +575,14 @@ fn service_account(text: &str) -> Vec<Finding> {
     Vec::new()
 }
 
-/// Names in `.env`-style assignments that hold secrets.
+/// Whether a variable's name says it holds a credential (`GITHUB_TOKEN`,
+/// `DB_PASSWORD`, `STRIPE_SECRET_KEY`), in any case.
+pub fn is_secret_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    SECRET_NAME_PARTS.iter().any(|p| upper.contains(p))
+}
+
+/// Parts of names that hold secrets.
 const SECRET_NAME_PARTS: &[&str] = &[
     "SECRET",
     "TOKEN",
@@ -608,7 +615,7 @@ fn env_dump(text: &str) -> Vec<Finding> {
             || !name
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-            || !SECRET_NAME_PARTS.iter().any(|p| name.contains(p))
+            || !is_secret_name(name)
         {
             continue;
         }

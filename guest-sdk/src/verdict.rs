@@ -46,6 +46,37 @@ impl Verdict {
         self
     }
 
+    /// The verdict for what a rule found, each `(decision, finding id,
+    /// message)`: the strongest decides and gives the reason (the first
+    /// of equals), with `deny_context` for the model on a deny; every
+    /// finding that is not an allow is kept.
+    pub fn from_findings<Id: Into<String>>(
+        found: impl IntoIterator<Item = (Decision, Id, String)>,
+        deny_context: &str,
+    ) -> Verdict {
+        let rank = |d: &Decision| match d {
+            Decision::Allow => 0,
+            Decision::Ask => 1,
+            Decision::Deny => 2,
+        };
+        let mut found: Vec<(Decision, Id, String)> = found
+            .into_iter()
+            .filter(|(d, _, _)| *d != Decision::Allow)
+            .collect();
+        found.sort_by_key(|(d, _, _)| std::cmp::Reverse(rank(d)));
+        let Some((decision, _, reason)) = found.first() else {
+            return Verdict::allow();
+        };
+        let mut v = match decision {
+            Decision::Deny => Verdict::deny(reason.clone()).with_context(deny_context),
+            _ => Verdict::ask(reason.clone()),
+        };
+        for (_, id, message) in found {
+            v = v.with_finding(id, message);
+        }
+        v
+    }
+
     /// The stronger of two verdicts (deny > ask > allow); on a tie the
     /// reasons are joined and findings of both kept.
     pub fn merge(self, other: Verdict) -> Verdict {

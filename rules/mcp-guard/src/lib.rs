@@ -169,23 +169,13 @@ fn server_hits(call: &McpCall, policy: &Policy, hits: &mut Vec<Hit>) {
     }
 }
 
-fn verdict(mut hits: Vec<Hit>) -> Verdict {
-    hits.retain(|h| h.level != Level::Allow);
-    hits.sort_by_key(|h| std::cmp::Reverse(h.level));
-    let Some(first) = hits.first() else {
-        return Verdict::allow();
-    };
-    let mut v = match first.level {
-        Level::Deny => Verdict::deny(first.message.clone()).with_context(
-            "hookwarden blocked this MCP tool call. Do not retry it through another server, \
-             tool or command; if it is really needed, ask the user.",
-        ),
-        _ => Verdict::ask(first.message.clone()),
-    };
-    for h in &hits {
-        v = v.with_finding(h.id, h.message.clone());
-    }
-    v
+fn verdict(hits: Vec<Hit>) -> Verdict {
+    Verdict::from_findings(
+        hits.into_iter()
+            .map(|h| (h.level.decision(), h.id, h.message)),
+        "hookwarden blocked this MCP tool call. Do not retry it through another server, tool or \
+         command; if it is really needed, ask the user.",
+    )
 }
 
 #[cfg(test)]

@@ -14,6 +14,16 @@ pub enum Level {
     Deny,
 }
 
+impl Level {
+    pub fn decision(self) -> hookwarden_sdk::Decision {
+        match self {
+            Level::Allow => hookwarden_sdk::Decision::Allow,
+            Level::Ask => hookwarden_sdk::Decision::Ask,
+            Level::Deny => hookwarden_sdk::Decision::Deny,
+        }
+    }
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 struct Settings {

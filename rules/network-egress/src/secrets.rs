@@ -94,22 +94,10 @@ pub fn is_secret(path: &str, extra: &[glob::Pattern]) -> bool {
 }
 
 /// An environment variable whose name says it holds a credential.
+/// `AUTH` too (`GH_AUTH`, `NPM_AUTH`): a variable sent somewhere is read
+/// more broadly than a line of a dump.
 pub fn is_secret_variable(name: &str) -> bool {
-    let n = name.to_ascii_uppercase();
-    [
-        "SECRET",
-        "TOKEN",
-        "PASSWORD",
-        "PASSWD",
-        "API_KEY",
-        "APIKEY",
-        "PRIVATE_KEY",
-        "ACCESS_KEY",
-        "CREDENTIAL",
-        "AUTH",
-    ]
-    .iter()
-    .any(|s| n.contains(s))
+    hookwarden_sdk::secrets::is_secret_name(name) || name.to_ascii_uppercase().contains("AUTH")
 }
 
 /// Names of the variables expanded in `text` (`$X`, `${X}`, `${X:-y}`).

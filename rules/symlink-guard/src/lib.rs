@@ -31,7 +31,8 @@ mod links;
 mod policy;
 
 use hookwarden_sdk::{
-    Action, ActionKind, Config, Event, Fact, HookEvent, Metadata, Rule, Verdict, export_rule,
+    Action, ActionKind, Config, Decision, Event, Fact, HookEvent, Metadata, Rule, Verdict,
+    export_rule,
 };
 use policy::{Level, Policy};
 
@@ -100,23 +101,18 @@ fn escapes(event: &Event, policy: &Policy) -> Vec<Hit> {
 }
 
 /// The strongest hit decides and names the reason; every hit is a finding.
-fn verdict(mut hits: Vec<Hit>) -> Verdict {
-    hits.retain(|h| h.level != Level::Allow);
-    hits.sort_by_key(|h| std::cmp::Reverse(h.level));
-    let Some(first) = hits.first() else {
-        return Verdict::allow();
+fn verdict(hits: Vec<Hit>) -> Verdict {
+    let decision = |level| match level {
+        Level::Allow => Decision::Allow,
+        Level::Ask => Decision::Ask,
+        Level::Deny => Decision::Deny,
     };
-    let mut v = match first.level {
-        Level::Deny => Verdict::deny(first.message.clone()).with_context(
-            "hookwarden blocked this because of a symbolic link. Do not work around it by \
-             another path or tool; ask the user if the target really must change.",
-        ),
-        _ => Verdict::ask(first.message.clone()),
-    };
-    for h in &hits {
-        v = v.with_finding(h.id, h.message.clone());
-    }
-    v
+    Verdict::from_findings(
+        hits.into_iter()
+            .map(|h| (decision(h.level), h.id, h.message)),
+        "hookwarden blocked this because of a symbolic link. Do not work around it by another \
+         path or tool; ask the user if the target really must change.",
+    )
 }
 
 #[cfg(test)]
