@@ -23,9 +23,6 @@
 # matches one of the shell patterns (e.g. '*/mcp-*'). E2E_STAND_IN=1
 # registers an allow-everything stand-in (allow-all-hook.sh: no output, exit
 # 0) instead of hookwarden, to see the checks fail without a real guard.
-# E2E_NO_MCP_TABLE=1 leaves the [hookwarden.mcp] table out of the
-# requirements, for a hookwarden without mcp-guard (which refuses the table):
-# the "runs" scenarios can pass then, the "stopped" ones cannot.
 #
 # Isolation: the suite re-executes itself in a new network namespace with only
 # `lo` (unshare -n, else unshare -rn) and a private mount namespace in which
@@ -195,7 +192,6 @@ mcp_servers=(notes scratch)
 hookwarden_table() {
     local unlisted=$1
     [ "$unlisted" = none ] && return 0
-    [ -n "${E2E_NO_MCP_TABLE:-}" ] && return 0
     printf '\n[hookwarden.mcp]\n'
     [ "$unlisted" = deny ] && printf 'unlisted = "deny"\n'
     printf 'lookalike = "deny"\n\n[hookwarden.mcp.servers.notes]\n'
