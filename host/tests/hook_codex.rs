@@ -505,4 +505,22 @@ fn the_example_codex_requirements_work_as_documented() {
         &req,
         &codex_pre_tool_use("git push origin feature/login"),
     ));
+    let reason = assert_codex_pre_tool_use_deny(&hook(
+        &req,
+        &codex_mcp_call(
+            "mcp__github__delete_file",
+            serde_json::json!({"owner": "o", "repo": "r", "path": "a"}),
+        ),
+    ));
+    assert!(
+        reason.contains("[mcp-guard]") && reason.contains("`delete_*`"),
+        "{reason}"
+    );
+    assert_no_decision(&hook(
+        &req,
+        &codex_mcp_call(
+            "mcp__github__get_issue",
+            serde_json::json!({"owner": "o", "repo": "r", "issue_number": 1}),
+        ),
+    ));
 }

@@ -562,3 +562,23 @@ fn an_unreadable_payload_gets_exit_2_and_the_legacy_block() {
     let r = render(a.as_ref(), "", Decision::Allow, None, AskFallback::Deny);
     assert_eq!((r.json, r.exit_code), (None, 0));
 }
+
+/// The payload the real Claude Code 2.1.330 sent for an MCP tool call in
+/// the e2e suite (tests/e2e, `mcp-listed`): `mcp_server` at the top, with
+/// the server's configured name and `source` (`dynamic` for `--mcp-config`).
+#[test]
+fn captured_mcp_call_of_the_real_cli() {
+    let e = event("captured-2.1.330-mcp.json");
+    assert_eq!(
+        e.action,
+        Action::McpCall(McpCall {
+            server: "notes".into(),
+            tool: "write_note".into(),
+            arguments: r#"{"text":"hookwarden e2e note via notes"}"#.into(),
+            origin: Some(McpOrigin {
+                source: Some("dynamic".into()),
+                ..McpOrigin::default()
+            }),
+        })
+    );
+}

@@ -937,3 +937,20 @@ fn an_empty_deny_reason_is_replaced() {
         }
     }
 }
+
+/// The payload the real Codex CLI 0.169.0 sent for an MCP tool call in the
+/// e2e suite (tests/e2e, `mcp-listed`): the server only in the tool name.
+#[test]
+fn captured_mcp_call_of_the_real_cli() {
+    let e = event("captured-0.169.0-mcp.json");
+    assert_eq!(
+        e.action,
+        Action::McpCall(McpCall {
+            server: "notes".into(),
+            tool: "write_note".into(),
+            arguments: r#"{"text":"hookwarden e2e note via notes"}"#.into(),
+            origin: None,
+        })
+    );
+    assert_eq!(e.tool_name.as_deref(), Some("mcp__notes__write_note"));
+}
