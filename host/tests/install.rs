@@ -469,6 +469,12 @@ fn each_agent_merges_is_idempotent_backs_up_and_doctor_agrees() {
         let out = place.run(&doctor_args(&case, req));
         assert_eq!(out.code, 0, "{what}: doctor after install\n{}", out.stdout);
         assert!(!out.stdout.contains("FAIL"), "{what}:\n{}", out.stdout);
+        // The built-in defaults list no MCP server: every MCP call is asked.
+        assert!(
+            out.stdout.contains("warn  mcp                  no MCP server is listed"),
+            "{what}:\n{}",
+            out.stdout
+        );
         assert!(
             out.stdout.contains("ok    self-test"),
             "{what}:\n{}",

@@ -337,7 +337,51 @@ fn check_config(
             format!("{} module(s) present and matching their pins", rules.len()),
         ));
     }
+    if rules
+        .iter()
+        .any(|r| r.module == ModuleRef::Builtin("mcp-guard".into()))
+    {
+        out.push(mcp_check(&loaded.config));
+    }
     Some((loaded.config, file, bad == 0))
+}
+
+/// What mcp-guard will do with MCP calls: an empty allowlist asks for
+/// every server (and Codex, which cannot ask, denies).
+fn mcp_check(config: &HookwardenConfig) -> Check {
+    let mut listed: Vec<&str> = config
+        .mcp
+        .servers
+        .keys()
+        .chain(config.codex_mcp_servers.keys())
+        .map(String::as_str)
+        .collect();
+    listed.sort_unstable();
+    listed.dedup();
+    let unlisted = config
+        .mcp
+        .unlisted
+        .unwrap_or(hookwarden_event::Decision::Ask);
+    if listed.is_empty() && unlisted != hookwarden_event::Decision::Allow {
+        Check::warn(
+            "mcp",
+            format!("no MCP server is listed: every MCP tool call gets `{unlisted}`"),
+            "list the servers your agents use under [hookwarden.mcp.servers] (or Codex's \
+             [mcp_servers]), or set `unlisted = \"allow\"` under [hookwarden.mcp]",
+        )
+    } else {
+        Check::ok(
+            "mcp",
+            format!(
+                "MCP servers listed: {}; others get `{unlisted}`",
+                if listed.is_empty() {
+                    "none".to_owned()
+                } else {
+                    listed.join(", ")
+                }
+            ),
+        )
+    }
 }
 
 /// Run the registered command as the agent would (`sh -c`), with a harmless
