@@ -471,7 +471,8 @@ fn each_agent_merges_is_idempotent_backs_up_and_doctor_agrees() {
         assert!(!out.stdout.contains("FAIL"), "{what}:\n{}", out.stdout);
         // The built-in defaults list no MCP server: every MCP call is asked.
         assert!(
-            out.stdout.contains("warn  mcp                  no MCP server is listed"),
+            out.stdout
+                .contains("warn  mcp                  no MCP server is listed"),
             "{what}:\n{}",
             out.stdout
         );

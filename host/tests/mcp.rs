@@ -24,7 +24,12 @@ fn readme_example() -> String {
 }
 
 fn claude_mcp_call(tool: &str, input: serde_json::Value) -> String {
-    json!({
+    claude_mcp_call_from(tool, input, serde_json::Value::Null)
+}
+
+/// With Claude Code's own `mcp_server` (`{name, source}`) at the top.
+fn claude_mcp_call_from(tool: &str, input: serde_json::Value, server: serde_json::Value) -> String {
+    let mut payload = json!({
         "session_id": "9f1c7c4e-2f4e-4d7e-9a57-0c5a3b2d1e6f",
         "transcript_path": "/tmp/claude/projects/p/s.jsonl",
         "cwd": "/tmp/claude/work",
@@ -33,8 +38,11 @@ fn claude_mcp_call(tool: &str, input: serde_json::Value) -> String {
         "tool_name": tool,
         "tool_input": input,
         "tool_use_id": "toolu_01"
-    })
-    .to_string()
+    });
+    if !server.is_null() {
+        payload["mcp_server"] = server;
+    }
+    payload.to_string()
 }
 
 fn claude_hook(requirements: &Path, payload: &str) -> Run {
@@ -116,18 +124,6 @@ fn the_readme_allowlist_governs_claude_code() {
             "deny",
             "look-alike",
         ),
-        (
-            "mcp__memory__read_graph",
-            json!({"mcp_server": {"name": "memory", "source": "project"}}),
-            "deny",
-            "pinned to the `user` configuration",
-        ),
-        (
-            "mcp__memory__read_graph",
-            json!({"mcp_server": {"name": "memory", "source": "user"}}),
-            "allow",
-            "",
-        ),
     ];
     for (tool, input, decision, reason) in cases {
         let (got, why) = claude_decision(&claude_hook(&req, &claude_mcp_call(tool, input)));
@@ -137,6 +133,34 @@ fn the_readme_allowlist_governs_claude_code() {
             assert!(why.contains("[mcp-guard]"), "{tool}: {why}");
         }
     }
+}
+
+#[test]
+fn claude_codes_own_mcp_server_field_is_checked_and_the_models_is_not() {
+    let (_d, req) = requirements(&readme_example());
+    let call = |server| {
+        claude_decision(&claude_hook(
+            &req,
+            &claude_mcp_call_from("mcp__memory__read_graph", json!({}), server),
+        ))
+    };
+    let (decision, reason) = call(json!({"name": "memory", "source": "project"}));
+    assert_eq!(decision, "deny", "{reason}");
+    assert!(
+        reason.contains("pinned to the `user` configuration"),
+        "{reason}"
+    );
+    assert_eq!(call(json!({"name": "memory", "source": "user"})).0, "allow");
+    // The arguments are the model's: an `mcp_server` there names nothing.
+    let (decision, reason) = claude_decision(&claude_hook(
+        &req,
+        &claude_mcp_call(
+            "mcp__pastebin__create",
+            json!({"mcp_server": {"name": "github", "source": "user"}}),
+        ),
+    ));
+    assert_eq!(decision, "ask", "{reason}");
+    assert!(reason.contains("MCP server `pastebin`"), "{reason}");
 }
 
 #[test]

@@ -114,7 +114,7 @@ fn action(tool: &str, input: &Value, payload: &Object) -> Result<Action, Payload
         // server is then `plugin_<plugin>_<server>`.
         _ => match mcp_double_underscore(tool) {
             Some((server, tool)) => {
-                let (name, origin) = mcp_server(payload, input);
+                let (name, origin) = mcp_server(payload);
                 mcp_call_from(name.as_deref().unwrap_or(server), tool, input, origin)
             }
             None => Action::OtherTool(tool.to_owned()),
@@ -122,16 +122,13 @@ fn action(tool: &str, input: &Value, payload: &Object) -> Result<Action, Payload
     })
 }
 
-/// `mcp_server: {name, source}` (v2.1.274+, in the tool input; also read
-/// at the top of the payload): the server's configured name, exact even
-/// where `mcp__a_b__c` is ambiguous, and where it was declared. Claude
-/// Code's docs say to trust `source` rather than `name`.
-fn mcp_server(payload: &Object, input: &Value) -> (Option<String>, Option<McpOrigin>) {
-    let Some(server) = payload
-        .get("mcp_server")
-        .or_else(|| input.get("mcp_server"))
-        .and_then(Value::as_object)
-    else {
+/// `mcp_server: {name, source}` at the top of the payload (v2.1.274+; the
+/// real 2.1.330 sends it there): the server's configured name, exact even
+/// where `mcp__a_b__c` is ambiguous, and where it was declared. Never read
+/// from `tool_input`: the model writes the arguments, and could name any
+/// server there.
+fn mcp_server(payload: &Object) -> (Option<String>, Option<McpOrigin>) {
+    let Some(server) = payload.get("mcp_server").and_then(Value::as_object) else {
         return (None, None);
     };
     let origin = McpOrigin {

@@ -158,10 +158,9 @@ fn tools_become_typed_actions() {
                 server: "memory".into(),
                 tool: "create_entities".into(),
                 arguments: json!({"entities": [{"name": "x"}], "mcp_server": {"name": "memory", "source": "user"}}).to_string(),
-                origin: Some(McpOrigin {
-                    source: Some("user".into()),
-                    ..McpOrigin::default()
-                }),
+                // An `mcp_server` in the arguments is the model's word, not
+                // Claude Code's: no origin.
+                origin: None,
             }),
         ),
         (
