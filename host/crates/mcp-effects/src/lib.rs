@@ -21,9 +21,11 @@
 //! - **files**: a tool named with a file verb (`write`, `create`, `edit`,
 //!   `replace`, `move`, `copy`, `delete`, `read`, `list`…) and a path
 //!   argument (`path`, `file_path`, `paths`, `source`/`destination`…),
-//!   unless the arguments name a remote namespace (`owner`, `repo`,
-//!   `bucket`…): GitHub's `create_or_update_file` writes a path in a
-//!   repository, not on this machine.
+//!   unless the server is a remote service's (`github`, `gitlab`, `s3`,
+//!   `notion`…): GitHub's `create_or_update_file` writes a path in a
+//!   repository, not on this machine. The server's name decides, not the
+//!   arguments: the model writes those, and could add an `owner` to any
+//!   local write.
 //!
 //! URLs need no effect: network-egress reads them in every MCP call.
 
@@ -61,7 +63,9 @@ pub fn effects(call: &McpCall) -> Vec<Effect> {
             tool_input: Some(call.arguments.clone()),
         });
     }
-    out.extend(file_effects(&tool, &args, &call.arguments));
+    if !any_word(&server, REMOTE_SERVICES) {
+        out.extend(file_effects(&tool, &args, &call.arguments));
+    }
     out
 }
 
@@ -340,32 +344,42 @@ const MOVE_KEYS: &[(&str, &str)] = &[
     ("sourcePath", "destinationPath"),
 ];
 
-/// Arguments that put a path in someone else's namespace (a repository, a
-/// bucket, a project): not a file on this machine.
-const REMOTE_KEYS: &[&str] = &[
-    "owner",
-    "repo",
-    "repository",
-    "repo_name",
+/// Words in the names of servers whose paths live in a remote service (a
+/// repository, a bucket, a wiki), not on this machine.
+const REMOTE_SERVICES: &[&str] = &[
+    "github",
+    "gh",
+    "gitlab",
+    "gitea",
+    "forgejo",
+    "bitbucket",
+    "azure",
+    "devops",
+    "s3",
+    "gcs",
+    "r2",
     "bucket",
-    "branch",
-    "gist_id",
-    "project_id",
-    "projectId",
-    "space",
-    "space_id",
-    "page_id",
-    "drive_id",
-    "container",
-    "share",
+    "drive",
+    "gdrive",
+    "dropbox",
+    "box",
+    "onedrive",
+    "sharepoint",
+    "notion",
+    "confluence",
+    "jira",
+    "linear",
+    "slack",
+    "figma",
+    "supabase",
+    "vercel",
+    "netlify",
+    "cloudflare",
 ];
 
 const CONTENT_KEYS: &[&str] = &["content", "contents", "text", "data", "body", "file_text"];
 
 fn file_effects(tool: &[String], args: &Map<String, Value>, arguments: &str) -> Vec<Effect> {
-    if REMOTE_KEYS.iter().any(|k| args.contains_key(*k)) {
-        return Vec::new();
-    }
     let Some(op) = FILE_OPS
         .iter()
         .find(|(_, verbs)| any_word(tool, verbs))

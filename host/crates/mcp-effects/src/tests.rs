@@ -158,13 +158,21 @@ fn file_tools_become_writes_edits_moves_deletes_and_reads() {
 }
 
 #[test]
-fn paths_in_a_remote_namespace_are_not_local_files() {
+fn paths_of_a_remote_service_are_not_local_files() {
     let e = effects(&call(
         "github",
         "create_or_update_file",
         json!({"owner": "o", "repo": "r", "path": ".github/workflows/ci.yml", "content": "x"}),
     ));
     assert!(e.is_empty(), "{e:?}");
+    assert!(effects(&call("notion-api", "update_page", json!({"path": "x"}))).is_empty());
+    // The arguments do not decide: a local write with an `owner` is local.
+    let e = effects(&call(
+        "filesystem",
+        "write_file",
+        json!({"path": "/home/u/.bashrc", "content": "x", "owner": "o", "branch": "main"}),
+    ));
+    assert_eq!(e.len(), 1, "{e:?}");
 }
 
 #[test]
