@@ -151,6 +151,19 @@ fn claude_codes_own_mcp_server_field_is_checked_and_the_models_is_not() {
         "{reason}"
     );
     assert_eq!(call(json!({"name": "memory", "source": "user"})).0, "allow");
+    // A name and a source (what the real Claude Code sends) make no server
+    // a listed one.
+    for (server, expect) in [("pastebin", "ask"), ("github-mcp", "deny")] {
+        let (decision, reason) = claude_decision(&claude_hook(
+            &req,
+            &claude_mcp_call_from(
+                &format!("mcp__{server}__create"),
+                json!({}),
+                json!({"name": server, "source": "dynamic"}),
+            ),
+        ));
+        assert_eq!(decision, expect, "{server}: {reason}");
+    }
     // The arguments are the model's: an `mcp_server` there names nothing.
     let (decision, reason) = claude_decision(&claude_hook(
         &req,

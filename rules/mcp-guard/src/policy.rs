@@ -105,19 +105,22 @@ impl Policy {
     }
 
     /// The listed server this call goes to: by name, or — where the agent
-    /// names the server only by where it runs (Cursor) — by its pinned
-    /// origin.
+    /// names the server only by where it runs (Cursor: no name, or the URL
+    /// or command as the name) — by a pinned URL or command equal to it.
     pub fn find(&self, call: &McpCall) -> Option<(&str, &Server)> {
         if let Some((name, server)) = self.servers.get_key_value(&call.server) {
             return Some((name, server));
         }
         let origin = call.origin.as_ref()?;
+        let named_by_origin = call.server.is_empty()
+            || origin.url.as_deref() == Some(call.server.as_str())
+            || origin.command.as_deref() == Some(call.server.as_str());
+        if !named_by_origin {
+            return None;
+        }
         self.servers
             .iter()
-            .find(|(_, s)| {
-                (s.url.is_some() || s.command.is_some())
-                    && s.origin_mismatch(Some(origin)).is_none()
-            })
+            .find(|(_, s)| s.runs_at(origin))
             .map(|(n, s)| (n.as_str(), s))
     }
 }
@@ -132,6 +135,17 @@ impl Server {
             .map_or((self.other_tools, None), |(raw, _, level)| {
                 (*level, Some(raw.as_str()))
             })
+    }
+
+    /// The origin shows this server's pinned URL or command (a pin the
+    /// origin says nothing about does not count).
+    fn runs_at(&self, origin: &McpOrigin) -> bool {
+        let url = matches!((&self.url, &origin.url), (Some(pin), Some(url)) if same_url(url, pin));
+        let command = matches!(
+            (&self.command, &origin.command),
+            (Some(pin), Some(command)) if same_command(command, pin)
+        );
+        url || command
     }
 
     /// Why the payload's origin is not the pinned one, if it is not. A

@@ -156,6 +156,30 @@ fn a_listed_name_from_another_origin_is_denied() {
 }
 
 #[test]
+fn an_origin_without_a_url_or_command_finds_no_listed_server() {
+    // Claude Code's `mcp_server` has a name and a source only: an unlisted
+    // or look-alike server stays one.
+    let p = allowlist();
+    for (name, expect) in [("evil", Decision::Ask), ("github-mcp", Decision::Deny)] {
+        let mut c = call(name, "delete_all", json!({}));
+        c.origin = Some(McpOrigin {
+            source: Some("dynamic".into()),
+            url: None,
+            command: None,
+        });
+        assert_eq!(decide(&c, &p).0, expect, "{name}");
+    }
+    // A named server is never found by another server's pinned origin.
+    let mut c = call("evil", "x", json!({}));
+    c.origin = Some(McpOrigin {
+        url: Some("https://api.githubcopilot.com/mcp/".into()),
+        command: None,
+        source: None,
+    });
+    assert_eq!(decide(&c, &p).0, Decision::Ask);
+}
+
+#[test]
 fn cursor_servers_are_found_by_their_origin() {
     let p = allowlist();
     let mut c = call(
