@@ -8,12 +8,124 @@
 //! two beyond; none under 5, where one edit makes another word), make the
 //! name a look-alike — unless it *is* the listed name.
 
+/// Names of real, distinct MCP servers that lie within an edit or two of
+/// each other (`mysql`/`mssql`, `slack`/`stack`, `notion`/`motion`): such a
+/// name is a server of its own, judged as unlisted, not denied as a
+/// look-alike — unless it only differs from a listed one in ways a reader
+/// cannot see (letters that look alike, case, separators, affixes).
+const KNOWN_SERVERS: &[&str] = &[
+    "mysql",
+    "mssql",
+    "sqlite",
+    "sqlite3",
+    "postgres",
+    "postgresql",
+    "mongo",
+    "mongodb",
+    "mango",
+    "redis",
+    "slack",
+    "stack",
+    "stackoverflow",
+    "chroma",
+    "chrome",
+    "openai",
+    "openapi",
+    "gmail",
+    "email",
+    "browserbase",
+    "browseruse",
+    "notion",
+    "motion",
+    "ollama",
+    "llama",
+    "trello",
+    "tello",
+    "tavily",
+    "tally",
+    "figma",
+    "sigma",
+    "github",
+    "gitlab",
+    "gitea",
+    "git",
+    "memory",
+    "filesystem",
+    "fetch",
+    "time",
+    "sentry",
+    "linear",
+    "jira",
+    "docker",
+    "podman",
+    "kubernetes",
+    "playwright",
+    "puppeteer",
+    "supabase",
+    "firebase",
+    "stripe",
+    "vercel",
+    "netlify",
+    "heroku",
+    "discord",
+    "telegram",
+    "twilio",
+    "airtable",
+    "asana",
+    "todoist",
+    "obsidian",
+    "zotero",
+    "brave",
+    "exa",
+    "perplexity",
+    "context7",
+    "serena",
+    "tmux",
+    "shell",
+    "terminal",
+    "snowflake",
+    "bigquery",
+    "duckdb",
+    "neo4j",
+    "qdrant",
+    "pinecone",
+    "weaviate",
+    "milvus",
+    "elastic",
+    "elasticsearch",
+    "grafana",
+    "prometheus",
+    "datadog",
+    "newrelic",
+    "pagerduty",
+    "aws",
+    "azure",
+    "gcp",
+    "cloudflare",
+    "terraform",
+    "pulumi",
+    "ansible",
+    "jenkins",
+    "circleci",
+    "zendesk",
+    "hubspot",
+    "salesforce",
+    "shopify",
+    "wordpress",
+    "contentful",
+    "sanity",
+    "youtube",
+    "spotify",
+];
+
 /// The listed name `name` imitates, if any.
 pub fn imitated<'a>(name: &str, listed: impl IntoIterator<Item = &'a String>) -> Option<&'a str> {
     let skeleton = skeleton(name);
     if skeleton.is_empty() {
         return None;
     }
+    // A known server's own name is only a look-alike by its looks.
+    let known = KNOWN_SERVERS.contains(&name.to_lowercase().replace(['-', '_', '.'], "").as_str());
     listed
         .into_iter()
         .filter(|l| l.as_str() != name)
@@ -25,7 +137,7 @@ pub fn imitated<'a>(name: &str, listed: impl IntoIterator<Item = &'a String>) ->
                 5..=8 => 1,
                 _ => 2,
             };
-            skeleton == other || (allowed > 0 && distance(&skeleton, &other) <= allowed)
+            skeleton == other || (!known && allowed > 0 && distance(&skeleton, &other) <= allowed)
         })
         .map(String::as_str)
 }
@@ -177,6 +289,32 @@ mod tests {
         ] {
             assert_eq!(imitated(name, &l), None, "{name}");
         }
+    }
+
+    #[test]
+    fn real_servers_close_to_each_other_are_not_look_alikes() {
+        for (a, b) in [
+            ("mysql", "mssql"),
+            ("slack", "stack"),
+            ("chroma", "chrome"),
+            ("openai", "openapi"),
+            ("gmail", "email"),
+            ("notion", "motion"),
+            ("ollama", "llama"),
+            ("trello", "tello"),
+            ("tavily", "tally"),
+            ("figma", "sigma"),
+            ("mongo", "mango"),
+            ("sqlite", "sqlite3"),
+            ("browserbase", "browser-use"),
+        ] {
+            assert_eq!(imitated(a, &listed(&[b])), None, "{a} vs {b}");
+            assert_eq!(imitated(b, &listed(&[a])), None, "{b} vs {a}");
+        }
+        // What a reader cannot tell apart still is one.
+        assert_eq!(imitated("mysql-mcp", &listed(&["mysql"])), Some("mysql"));
+        assert_eq!(imitated("Slack", &listed(&["slack"])), Some("slack"));
+        assert_eq!(imitated("nоtion", &listed(&["notion"])), Some("notion")); // Cyrillic о
     }
 
     #[test]
