@@ -51,18 +51,24 @@ pub const READ_TOOL: &str = "read_file";
 
 /// Every effect of `call` this crate recognizes, in a stable order.
 pub fn effects(call: &McpCall) -> Vec<Effect> {
-    let Ok(Value::Object(args)) = serde_json::from_str::<Value>(&call.arguments) else {
-        return Vec::new();
+    let args = match serde_json::from_str::<Value>(&call.arguments) {
+        Ok(Value::Object(args)) => args,
+        // Arguments sent as JSON text inside a string (as Cursor does).
+        Ok(Value::String(text)) => match serde_json::from_str::<Value>(&text) {
+            Ok(Value::Object(args)) => args,
+            _ => return Vec::new(),
+        },
+        _ => return Vec::new(),
     };
     let tool = words(&call.tool);
     let server = words(&call.server);
-    let mut out = Vec::new();
-    if let Some(shell) = command(&tool, &server, &args) {
-        out.push(Effect {
+    let mut out: Vec<Effect> = command(&tool, &server, &args)
+        .into_iter()
+        .map(|shell| Effect {
             action: Action::Shell(shell),
             tool_input: Some(call.arguments.clone()),
-        });
-    }
+        })
+        .collect();
     if !any_word(&server, REMOTE_SERVICES) {
         out.extend(file_effects(&tool, &args, &call.arguments));
     }
@@ -128,118 +134,231 @@ const EXEC_WORDS: &[&str] = &[
     "cli",
 ];
 
-/// Arguments that hold a command line (or an argv list).
+/// Arguments that hold a command line (or an argv list), matched without
+/// regard to case.
 const COMMAND_KEYS: &[&str] = &[
     "command",
     "cmd",
-    "script",
-    "commandLine",
+    "cmdline",
+    "commandline",
     "command_line",
     "shell_command",
-    "shellCommand",
+    "shellcommand",
+    "script",
     "input",
 ];
 
 /// Arguments that hold several command lines.
-const COMMANDS_KEYS: &[&str] = &["commands", "cmds"];
+const COMMANDS_KEYS: &[&str] = &["commands", "cmds", "scripts"];
 
-/// Arguments that hold a program's argv beside `command`.
+/// Arguments that hold a program's argv (beside `command`/`program`, or alone).
 const ARGV_KEYS: &[&str] = &["args", "argv", "arguments"];
+
+/// Arguments that name the program an argv runs.
+const PROGRAM_KEYS: &[&str] = &["program", "executable", "binary", "exe", "file"];
+
+/// Arguments whose text is fed to the command's standard input.
+const STDIN_KEYS: &[&str] = &["stdin", "input_text", "stdin_text"];
 
 const WORKDIR_KEYS: &[&str] = &[
     "cwd",
     "workdir",
     "working_directory",
-    "workingDirectory",
+    "workingdirectory",
     "working_dir",
     "directory",
     "dir",
 ];
 
-fn command(tool: &[String], server: &[String], args: &Map<String, Value>) -> Option<ShellCommand> {
-    let executor = any_word(tool, EXEC_WORDS) || any_word(server, EXEC_WORDS);
-    let code_runner = code(tool, server, args);
-    if !executor && code_runner.is_none() {
-        return None;
-    }
-    let dialect =
-        if any_word(tool, &["powershell", "pwsh"]) || any_word(server, &["powershell", "pwsh"]) {
-            ShellDialect::Powershell
-        } else {
-            ShellDialect::Posix
-        };
-    let mut lines: Vec<String> = Vec::new();
-    if executor {
-        for key in COMMAND_KEYS {
-            // `input` only names a command in a terminal-like tool.
-            if *key == "input" && !any_word(tool, &["terminal", "shell", "console", "process"]) {
-                continue;
-            }
-            match args.get(*key) {
-                Some(Value::String(s)) => {
-                    let argv = ARGV_KEYS.iter().find_map(|k| string_list(args.get(*k)));
-                    lines.push(match argv {
-                        Some(argv) => join_argv(std::iter::once(s.as_str()).chain(argv)),
-                        None => s.clone(),
-                    });
-                }
-                Some(list @ Value::Array(_)) => {
-                    if let Some(argv) = string_list(Some(list)) {
-                        lines.push(join_argv(argv));
-                    }
-                }
-                _ => {}
-            }
-        }
-        for key in COMMANDS_KEYS {
-            if let Some(list) = string_list(args.get(*key)) {
-                lines.extend(list.map(str::to_owned));
-            }
-        }
-    }
-    lines.extend(code_runner);
-    if lines.is_empty() {
-        return None;
-    }
-    let workdir = WORKDIR_KEYS
-        .iter()
-        .find_map(|k| args.get(*k).and_then(Value::as_str))
-        .filter(|d| !d.is_empty())
-        .map(str::to_owned);
-    Some(ShellCommand {
-        command: lines.join("\n"),
-        dialect,
-        workdir,
-        analysis: None,
+/// `key` of `args`, whatever its case (`Command`, `workingDirectory`).
+fn get<'a>(args: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    args.get(key).or_else(|| {
+        args.iter()
+            .find(|(k, _)| {
+                k.eq_ignore_ascii_case(key) || k.replace('_', "").eq_ignore_ascii_case(key)
+            })
+            .map(|(_, v)| v)
     })
 }
 
-/// A Python or Node code tool's code, as the command line that would run it.
-fn code(tool: &[String], server: &[String], args: &Map<String, Value>) -> Option<String> {
-    let code = ["code", "source", "snippet"]
+/// The command lines an executor tool's arguments spell out, in the
+/// object itself or one level down (`{"action_json": {"command": …}}`).
+fn command_lines(tool: &[String], args: &Map<String, Value>) -> Vec<String> {
+    let mut lines = lines_in(tool, args);
+    if lines.is_empty() {
+        for nested in args.values().filter_map(Value::as_object) {
+            lines.extend(lines_in(tool, nested));
+        }
+    }
+    lines
+}
+
+fn lines_in(tool: &[String], args: &Map<String, Value>) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let argv = ARGV_KEYS.iter().find_map(|k| string_list(get(args, k)));
+    let argv_text = ARGV_KEYS
         .iter()
-        .find_map(|k| args.get(*k).and_then(Value::as_str))?;
+        .find_map(|k| get(args, k).and_then(Value::as_str));
+    for key in COMMAND_KEYS {
+        // `input` only names a command in a terminal-like tool.
+        if *key == "input" && !any_word(tool, &["terminal", "shell", "console", "process", "type"])
+        {
+            continue;
+        }
+        match get(args, key) {
+            Some(Value::String(s)) if !s.trim().is_empty() => {
+                lines.push(match (&argv, argv_text) {
+                    (Some(argv), _) => join_argv(std::iter::once(s.as_str()).chain(argv.clone())),
+                    (None, Some(rest)) => format!("{s} {rest}"),
+                    (None, None) => s.clone(),
+                });
+            }
+            Some(list @ Value::Array(_)) => {
+                if let Some(words) = string_list(Some(list)) {
+                    // A script as a list of lines, else an argv.
+                    if *key == "script" {
+                        lines.extend(words.into_iter().map(str::to_owned));
+                    } else {
+                        lines.push(join_argv(words));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for key in COMMANDS_KEYS {
+        if let Some(list) = string_list(get(args, key)) {
+            lines.extend(list.into_iter().map(str::to_owned));
+        }
+    }
+    // `shell` is the program that runs the command (`powershell.exe`), or
+    // a command line itself.
+    if let Some(shell) = get(args, "shell").and_then(Value::as_str)
+        && shell.trim().contains(char::is_whitespace)
+    {
+        lines.push(shell.to_owned());
+    }
+    if lines.is_empty() {
+        // A program and its argv, or an argv alone.
+        let program = PROGRAM_KEYS
+            .iter()
+            .find_map(|k| get(args, k).and_then(Value::as_str));
+        match (program, &argv) {
+            (Some(p), Some(argv)) => lines.push(join_argv(std::iter::once(p).chain(argv.clone()))),
+            (Some(p), None) => lines.push(quote(p)),
+            (None, Some(argv)) => lines.push(join_argv(argv.clone())),
+            (None, None) => {}
+        }
+    }
+    // Text for standard input goes to the first command as a here-document.
+    if let (Some(first), Some(stdin)) = (
+        lines.first_mut(),
+        STDIN_KEYS
+            .iter()
+            .find_map(|k| get(args, k).and_then(Value::as_str)),
+    ) {
+        let mut tag = String::from("HOOKWARDEN_STDIN");
+        while stdin.contains(&tag) {
+            tag.push('_');
+        }
+        *first = format!("{first} <<'{tag}'\n{stdin}\n{tag}");
+    }
+    lines
+}
+
+fn command(tool: &[String], server: &[String], args: &Map<String, Value>) -> Vec<ShellCommand> {
+    let executor = any_word(tool, EXEC_WORDS) || any_word(server, EXEC_WORDS);
+    let code_runner = code(tool, server, args);
+    if !executor && code_runner.is_none() {
+        return Vec::new();
+    }
+    let shell_arg = get(args, "shell").and_then(Value::as_str).unwrap_or("");
+    let powershell = |words: &[String]| any_word(words, &["powershell", "pwsh"]);
+    let dialect = if powershell(tool) || powershell(server) || powershell(&self::words(shell_arg)) {
+        ShellDialect::Powershell
+    } else {
+        ShellDialect::Posix
+    };
+    let mut lines = if executor {
+        command_lines(tool, args)
+    } else {
+        Vec::new()
+    };
+    lines.extend(code_runner);
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    // Every working directory the arguments name: a decoy `cwd` beside the
+    // `working_directory` the server uses must not hide where it runs.
+    let mut workdirs: Vec<Option<String>> = Vec::new();
+    for key in WORKDIR_KEYS {
+        if let Some(dir) = get(args, key)
+            .and_then(Value::as_str)
+            .filter(|d| !d.is_empty())
+        {
+            let dir = Some(dir.to_owned());
+            if !workdirs.contains(&dir) {
+                workdirs.push(dir);
+            }
+        }
+    }
+    if workdirs.is_empty() {
+        workdirs.push(None);
+    }
+    let command = lines.join("\n");
+    workdirs
+        .into_iter()
+        .map(|workdir| ShellCommand {
+            command: command.clone(),
+            dialect,
+            workdir,
+            analysis: None,
+        })
+        .collect()
+}
+
+/// A Python or Node code tool's code, as the command line that would run
+/// it; in a notebook, lines starting with `!` are shell commands.
+fn code(tool: &[String], server: &[String], args: &Map<String, Value>) -> Option<String> {
+    let code = ["code", "source", "snippet", "cell"]
+        .iter()
+        .find_map(|k| get(args, k).and_then(Value::as_str))?;
     let runs = any_word(
         tool,
         &["run", "exec", "execute", "eval", "evaluate", "interpret"],
     );
     let lang = |list: &[&str]| any_word(tool, list) || any_word(server, list);
-    let program = if lang(&["python", "py", "python3", "jupyter", "ipython"]) {
+    let program = if lang(&["python", "py", "python3", "jupyter", "ipython", "notebook"]) {
         "python3 -c"
     } else if lang(&["node", "nodejs", "javascript", "js", "deno"]) {
         "node -e"
     } else {
         return None;
     };
-    runs.then(|| format!("{program} {}", quote(code)))
+    if !runs {
+        return None;
+    }
+    let python: Vec<&str> = code
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('!'))
+        .collect();
+    let mut out = format!("{program} {}", quote(&python.join("\n")));
+    for line in code
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix('!'))
+    {
+        out.push('\n');
+        out.push_str(line);
+    }
+    Some(out)
 }
 
-fn string_list(value: Option<&Value>) -> Option<impl Iterator<Item = &str>> {
+fn string_list(value: Option<&Value>) -> Option<Vec<&str>> {
     let list = value?.as_array()?;
     if list.is_empty() || !list.iter().all(Value::is_string) {
         return None;
     }
-    Some(list.iter().filter_map(Value::as_str))
+    Some(list.iter().filter_map(Value::as_str).collect())
 }
 
 fn join_argv<'a>(argv: impl IntoIterator<Item = &'a str>) -> String {
@@ -271,6 +390,7 @@ enum FileOp {
     Copy,
     Edit,
     Write,
+    WriteWithContent,
     Read,
 }
 
@@ -298,12 +418,11 @@ const FILE_OPS: &[(FileOp, &[&str])] = &[
             "upload",
             "overwrite",
             "mkdir",
-            "make",
-            "new",
-            "add",
-            "set",
         ],
     ),
+    // Verbs that write only when the call carries content (`git_add`
+    // stages files, `set_config` may not touch one).
+    (FileOp::WriteWithContent, &["add", "set", "new", "make"]),
     (
         FileOp::Read,
         &[
@@ -465,7 +584,8 @@ fn file_effects(tool: &[String], args: &Map<String, Value>, arguments: &str) -> 
                 })
                 .collect()
         }
-        FileOp::Write => {
+        FileOp::WriteWithContent if text(CONTENT_KEYS).is_none() => Vec::new(),
+        FileOp::Write | FileOp::WriteWithContent => {
             let content = text(CONTENT_KEYS);
             paths
                 .into_iter()

@@ -183,3 +183,139 @@ fn arguments_that_are_not_an_object_have_no_effect() {
     assert!(effects(&call("shell", "exec", json!(["rm -rf /"]))).is_empty());
     assert!(effects(&call("shell", "exec", json!({"command": 7}))).is_empty());
 }
+
+fn shells(effects: &[Effect]) -> Vec<(String, Option<String>)> {
+    effects
+        .iter()
+        .filter_map(|e| match &e.action {
+            Action::Shell(s) => Some((s.command.clone(), s.workdir.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_shapes_real_command_servers_use() {
+    // mcp-server-commands: a script on stdin.
+    let e = effects(&call(
+        "mcp-server-commands",
+        "run_command",
+        json!({"command": "bash", "stdin": "rm -rf ~"}),
+    ));
+    assert_eq!(
+        shell_of(&e),
+        Some((
+            "bash <<'HOOKWARDEN_STDIN'\nrm -rf ~\nHOOKWARDEN_STDIN",
+            None
+        ))
+    );
+    // …and an argv without a command.
+    let e = effects(&call(
+        "mcp-server-commands",
+        "run_process",
+        json!({"mode": "executable", "argv": ["rm", "-rf", "/home/dev"]}),
+    ));
+    assert_eq!(shell_of(&e), Some(("rm -rf /home/dev", None)));
+    // wcgw: the command one level down.
+    let e = effects(&call(
+        "wcgw",
+        "BashCommand",
+        json!({"action_json": {"command": "git reset --hard"}}),
+    ));
+    assert_eq!(shell_of(&e), Some(("git reset --hard", None)));
+    // Keys in any case, a program with its args, args as text.
+    let e = effects(&call("shell", "exec", json!({"Command": "ls"})));
+    assert_eq!(shell_of(&e), Some(("ls", None)));
+    let e = effects(&call(
+        "shell",
+        "exec",
+        json!({"program": "rm", "args": ["-rf", "/"]}),
+    ));
+    assert_eq!(shell_of(&e), Some(("rm -rf /", None)));
+    let e = effects(&call(
+        "shell",
+        "exec",
+        json!({"command": "git", "args": "reset --hard"}),
+    ));
+    assert_eq!(shell_of(&e), Some(("git reset --hard", None)));
+    // A script as lines; a command line in `shell`, a program name not.
+    let e = effects(&call(
+        "shell",
+        "exec",
+        json!({"script": ["cd /", "rm -rf *"]}),
+    ));
+    assert_eq!(shell_of(&e), Some(("cd /\nrm -rf *", None)));
+    let e = effects(&call("shell", "exec", json!({"shell": "rm -rf ~"})));
+    assert_eq!(shell_of(&e), Some(("rm -rf ~", None)));
+    // A notebook cell's `!` lines are shell commands.
+    let e = effects(&call(
+        "jupyter",
+        "execute_cell",
+        json!({"code": "x = 1\n!rm -rf ~"}),
+    ));
+    assert_eq!(shell_of(&e), Some(("python3 -c 'x = 1'\nrm -rf ~", None)));
+}
+
+#[test]
+fn powershell_is_read_from_the_shell_argument() {
+    let e = effects(&call(
+        "desktop-commander",
+        "start_process",
+        json!({"command": "Remove-Item -Recurse -Force $HOME", "shell": "powershell.exe"}),
+    ));
+    let Action::Shell(s) = &e[0].action else {
+        panic!("{e:?}")
+    };
+    assert_eq!(s.dialect, ShellDialect::Powershell);
+}
+
+#[test]
+fn every_working_directory_named_gets_a_view() {
+    let e = effects(&call(
+        "shell",
+        "exec",
+        json!({"command": "echo x >> .bashrc", "cwd": "/tmp", "working_directory": "/home/dev"}),
+    ));
+    assert_eq!(
+        shells(&e),
+        [
+            ("echo x >> .bashrc".to_owned(), Some("/tmp".to_owned())),
+            ("echo x >> .bashrc".to_owned(), Some("/home/dev".to_owned()))
+        ]
+    );
+    // An empty one hides nothing.
+    let e = effects(&call(
+        "shell",
+        "exec",
+        json!({"command": "ls", "cwd": "", "workdir": "/home/dev"}),
+    ));
+    assert_eq!(
+        shells(&e),
+        [("ls".to_owned(), Some("/home/dev".to_owned()))]
+    );
+}
+
+#[test]
+fn arguments_sent_as_json_text_are_read() {
+    let mut c = call("shell", "exec", json!(null));
+    c.arguments = json!(r#"{"command":"rm -rf ~"}"#).to_string();
+    assert_eq!(shell_of(&effects(&c)), Some(("rm -rf ~", None)));
+}
+
+#[test]
+fn staging_is_not_writing() {
+    assert!(
+        effects(&call(
+            "git",
+            "git_add",
+            json!({"repo_path": "/p", "files": [".github/workflows/ci.yml"]})
+        ))
+        .is_empty()
+    );
+    let e = effects(&call(
+        "notes",
+        "add_file",
+        json!({"path": "/home/u/.bashrc", "content": "x"}),
+    ));
+    assert!(matches!(e[0].action, Action::FileWrite(_)), "{e:?}");
+}
