@@ -232,6 +232,69 @@ const FORMATS: &[Format] = &[
         check: not_placeholder,
     },
     Format {
+        kind: "anthropic-key",
+        label: "an Anthropic OAuth token",
+        prefix: "sk-ant-oat01-",
+        charset: Charset::UrlSafe,
+        min: 80,
+        max: 120,
+        check: not_placeholder,
+    },
+    Format {
+        kind: "openai-key",
+        label: "an OpenAI API key",
+        prefix: "sk-",
+        charset: Charset::Alnum,
+        min: 48,
+        max: 48,
+        check: openai_legacy,
+    },
+    Format {
+        kind: "huggingface-token",
+        label: "a Hugging Face access token",
+        prefix: "hf_",
+        charset: Charset::Alnum,
+        min: 34,
+        max: 34,
+        check: not_placeholder,
+    },
+    Format {
+        kind: "slack-token",
+        label: "a Slack app token",
+        prefix: "xapp-",
+        charset: Charset::AlnumDash,
+        min: 20,
+        max: 255,
+        check: slack_shape,
+    },
+    Format {
+        kind: "stripe-key",
+        label: "a Stripe webhook signing secret",
+        prefix: "whsec_",
+        charset: Charset::Alnum,
+        min: 32,
+        max: 64,
+        check: not_placeholder,
+    },
+    Format {
+        kind: "digitalocean-token",
+        label: "a DigitalOcean access token",
+        prefix: "dop_v1_",
+        charset: Charset::Alnum,
+        min: 64,
+        max: 64,
+        check: not_placeholder,
+    },
+    Format {
+        kind: "shopify-token",
+        label: "a Shopify access token",
+        prefix: "shpat_",
+        charset: Charset::Alnum,
+        min: 32,
+        max: 32,
+        check: not_placeholder,
+    },
+    Format {
         kind: "google-api-key",
         label: "a Google API key",
         prefix: "AIza",
@@ -336,6 +399,12 @@ fn not_placeholder(token: &str) -> bool {
     distinct.len() > 6
 }
 
+/// OpenAI's older keys: `sk-` and 48 characters with `T3BlbkFJ` (base64
+/// of "OpenAI") in the middle.
+fn openai_legacy(token: &str) -> bool {
+    token.get(23..31) == Some("T3BlbkFJ") && not_placeholder(token)
+}
+
 fn not_example(token: &str) -> bool {
     !token.ends_with("EXAMPLE") && not_placeholder(token)
 }
@@ -404,11 +473,13 @@ fn private_keys(text: &str) -> Vec<Finding> {
                 body_start + e + 9 + tail.find("-----").map_or(0, |t| t + 5)
             })
             .unwrap_or(text.len());
-        let base64 = text[body_start..end]
+        let body: Vec<u8> = text[body_start..end]
             .bytes()
             .filter(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/')
-            .count();
-        if base64 >= 64 {
+            .collect();
+        // A real key's body uses most of base64's alphabet; `AAAA…` is filler.
+        let distinct: std::collections::BTreeSet<u8> = body.iter().copied().collect();
+        if body.len() >= 64 && distinct.len() >= 16 {
             out.push(Finding {
                 kind: "private-key",
                 label: "a private key",
@@ -475,12 +546,14 @@ fn jwts(text: &str) -> Vec<Finding> {
             }
             i += 1;
         }
+        let token = &text[at..at + i];
         if part == 2
             && parts.iter().all(|n| *n >= 10)
-            && text[at..]
+            && token
                 .split('.')
                 .nth(1)
                 .is_some_and(|c| c.starts_with("eyJ"))
+            && !public_jwt(token)
         {
             out.push(Finding {
                 kind: "jwt",
@@ -488,6 +561,45 @@ fn jwts(text: &str) -> Vec<Finding> {
                 start: at,
                 end: at + i,
             });
+        }
+    }
+    out
+}
+
+/// JWTs meant to be public or shown: a Supabase `anon` key (its claims say
+/// `"role":"anon"`), jwt.io's example.
+fn public_jwt(token: &str) -> bool {
+    const JWT_IO_EXAMPLE_SIGNATURE: &str = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+    if token.ends_with(JWT_IO_EXAMPLE_SIGNATURE) {
+        return true;
+    }
+    let claims = token.split('.').nth(1).map(base64url).unwrap_or_default();
+    let claims: String = String::from_utf8_lossy(&claims)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    claims.contains("\"role\":\"anon\"")
+}
+
+/// Base64url (or base64) without padding, decoded; invalid characters end it.
+fn base64url(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'-' | b'+' => Some(62),
+        b'_' | b'/' => Some(63),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for v in text.bytes().map_while(value) {
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
         }
     }
     out
@@ -518,9 +630,15 @@ fn connection_strings(text: &str) -> Vec<Finding> {
                 .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '/'))
                 .unwrap_or(rest.len());
             let authority = &rest[..end];
-            let Some((userinfo, _host)) = authority.rsplit_once('@') else {
+            let Some((userinfo, host)) = authority.rsplit_once('@') else {
                 continue;
             };
+            // A local development database's password guards nothing remote
+            // (`[::1]` splits to `[`).
+            let host = host.split([':', '?']).next().unwrap_or(host);
+            if matches!(host, "localhost" | "127.0.0.1" | "[" | "::1") {
+                continue;
+            }
             let Some((_user, password)) = userinfo.split_once(':') else {
                 continue;
             };
@@ -537,8 +655,28 @@ fn connection_strings(text: &str) -> Vec<Finding> {
     out
 }
 
+/// Words that mark a value as a placeholder (`changeme123`,
+/// `replace_me_with_random`, `your-key-here`).
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "change",
+    "replace",
+    "example",
+    "your",
+    "dummy",
+    "sample",
+    "placeholder",
+    "xxxx",
+    "todo",
+    "fixme",
+    "insert",
+    "redacted",
+];
+
 fn password_is_real(password: &str) -> bool {
     let lower = password.to_ascii_lowercase();
+    if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
+        return false;
+    }
     password.len() >= 6
         && !password.contains(['$', '<', '>', '{', '}', '*', '%'])
         && ![
@@ -713,6 +851,47 @@ mod tests {
         ] {
             assert!(find(text).is_empty(), "{text}: {:?}", find(text));
         }
+    }
+
+    #[test]
+    fn public_tokens_fillers_and_local_databases_are_left_alone() {
+        let jwt_io = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+        // {"iss":"supabase","role":"anon"}
+        let anon = "eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJzdXBhYmFzZSIsInJvbGUiOiJhbm9uIn0.Zq8vT3mKp2Lw9XcRt5yU7iO9pQ1wE3";
+        let filler_pem = format!(
+            "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----",
+            "A".repeat(200)
+        );
+        for text in [
+            jwt_io,
+            anon,
+            filler_pem.as_str(),
+            "DATABASE_URL=postgres://postgres:postgres123@localhost:5432/app",
+            "DB_PASSWORD=changeme123\nSECRET_KEY=replace_me_with_random\n",
+        ] {
+            assert!(find(text).is_empty(), "{text}: {:?}", find(text));
+        }
+        assert_eq!(base64url("eyJyb2xlIjoiYW5vbiJ9"), br#"{"role":"anon"}"#);
+    }
+
+    #[test]
+    fn more_provider_formats() {
+        let legacy = format!(
+            "sk-{}T3BlbkFJ{}",
+            "Ab3De5Gh7Jk9Lm1Np3Qr", "St7Vw9Xy1Za3Bc5De7Fg"
+        );
+        assert_eq!(kinds(&legacy), ["openai-key"]);
+        assert_eq!(
+            kinds("hf_Ab3De5Gh7Jk9Lm1Np3Qr5St7Vw9Xy1Za3B"),
+            ["huggingface-token"]
+        );
+        assert_eq!(
+            kinds("xapp-1-A0123456789-1234567890123-abcdef0123456789"),
+            ["slack-token"]
+        );
+        // `sk-` with 48 characters but no `T3BlbkFJ` is something else.
+        let other = format!("sk-{}", &"Ab3De5Gh7Jk9Lm1Np3Qr".repeat(3)[..48]);
+        assert!(find(&other).is_empty());
     }
 
     #[test]
