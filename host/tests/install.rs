@@ -272,6 +272,7 @@ fn cases() -> Vec<Case> {
             file: "root/etc/cursor/hooks.json",
             events: &[
                 "preToolUse",
+                "beforeMCPExecution",
                 "postToolUse",
                 "beforeSubmitPrompt",
                 "stop",

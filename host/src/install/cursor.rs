@@ -7,7 +7,10 @@
 //!
 //! `preToolUse` sees every tool (shell, MCP, reads), so the narrower
 //! `beforeShellExecution` & co. are not registered as well: that would judge
-//! the same call twice.
+//! the same call twice. `beforeMCPExecution` is, though: `preToolUse` names
+//! an MCP tool only as `MCP:<tool>`, without its server, and only
+//! `beforeMCPExecution` carries the server's URL or command, which the MCP
+//! allowlist (mcp-guard) needs to know the server.
 
 use super::doctor::Check;
 use super::{AGENT_TIMEOUT_SECS, AgentSpec, Env, Hook, InstallError, Layout, Scope, Target};
@@ -18,6 +21,10 @@ pub(super) static SPEC: AgentSpec = AgentSpec {
     hooks: &[
         Hook {
             event: "preToolUse",
+            matcher: None,
+        },
+        Hook {
+            event: "beforeMCPExecution",
             matcher: None,
         },
         Hook {
