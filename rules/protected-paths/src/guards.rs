@@ -525,9 +525,9 @@ enum Anchor {
 pub struct PathPattern {
     text: String,
     anchor: Anchor,
-    glob: glob::Pattern,
+    glob: Glob,
     /// One glob per component (after the anchor).
-    comps: Vec<glob::Pattern>,
+    comps: Vec<Glob>,
     /// Components before the first `**`.
     literal_depth: usize,
     /// Ends with `/**`: protects a whole directory.
@@ -543,6 +543,39 @@ pub enum Relation {
     DirRoot,
     /// The path is a directory holding protected paths.
     Ancestor,
+}
+
+/// A glob, or plain text where it has no wildcard: most protected patterns
+/// are literal names, and a rule instance compiles every pattern for each
+/// call that touches a path, so literal ones skip the glob compiler.
+#[derive(Debug, Clone)]
+enum Glob {
+    Literal(String),
+    Pattern(glob::Pattern),
+}
+
+impl Glob {
+    fn new(text: &str) -> Result<Glob, glob::PatternError> {
+        if text.contains(['*', '?', '[', ']']) {
+            glob::Pattern::new(text).map(Glob::Pattern)
+        } else {
+            Ok(Glob::Literal(text.to_owned()))
+        }
+    }
+
+    fn matches_with(&self, text: &str, options: glob::MatchOptions) -> bool {
+        match self {
+            Glob::Literal(literal) => literal == text,
+            Glob::Pattern(p) => p.matches_with(text, options),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Glob::Literal(literal) => literal,
+            Glob::Pattern(p) => p.as_str(),
+        }
+    }
 }
 
 const MATCH: glob::MatchOptions = glob::MatchOptions {
@@ -587,7 +620,7 @@ impl PathPattern {
         let comps = body
             .split('/')
             .filter(|c| !c.is_empty())
-            .map(|c| glob::Pattern::new(c).map_err(|e| format!("`{text}`: {e}")))
+            .map(|c| Glob::new(c).map_err(|e| format!("`{text}`: {e}")))
             .collect::<Result<Vec<_>, _>>()?;
         let literal_depth = comps
             .iter()
@@ -599,7 +632,7 @@ impl PathPattern {
             Anchor::Home => format!("~/{body}"),
             Anchor::Anywhere => body.to_owned(),
         };
-        let glob = glob::Pattern::new(&full).map_err(|e| format!("`{text}`: {e}"))?;
+        let glob = Glob::new(&full).map_err(|e| format!("`{text}`: {e}"))?;
         Ok(PathPattern {
             tree: comps.last().is_some_and(|c| c.as_str() == "**"),
             text: full,
