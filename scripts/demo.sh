@@ -23,7 +23,8 @@ export HOOKWARDEN_SOCKET="$scratch/run/serve.sock"
 
 status=0
 for payload in examples/payloads/codex/pre-tool-use-*.json; do
-    command=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tool_input"]["command"])' "$payload")
+    # A shell command, or an MCP tool's call (its name, then the command it runs).
+    command=$(python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); t=p["tool_name"]; print(("" if t=="Bash" else t+" ")+p["tool_input"]["command"])' "$payload")
     answer=$(HOOKWARDEN_LOG=debug "${hook[@]}" --agent codex --requirements "$requirements" \
         <"$payload" 2>"$scratch/log")
     ms=$(sed -n 's/.*answered elapsed_us=\([0-9]*\).*/\1/p' "$scratch/log" | tail -n1)

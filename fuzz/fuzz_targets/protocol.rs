@@ -116,7 +116,7 @@ fn messages(body: &[u8]) {
             if let Ok(outcomes) = hookwarden::resident::protocol::accept(
                 &rules,
                 hookwarden_event::HookEvent::PreToolUse,
-                hookwarden_event::ActionKind::Shell,
+                &[hookwarden_event::ActionKind::Shell],
                 judged,
             ) {
                 assert_eq!(entries, rules.len());

@@ -158,6 +158,7 @@ fn write_seeds() {
             prepared: Prepared {
                 event: Cow::Owned(event),
                 granted,
+                effects: Vec::new(),
             },
         };
         let body = serde_json::to_vec(&request).unwrap();
